@@ -1,0 +1,48 @@
+import type { LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AppModule } from './app.module.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { createValidationPipe } from './common/validation/validation.pipe.js';
+import { LOG_LEVELS, type LogLevel } from './config/env.validation.js';
+import { setupOpenApi } from './openapi.js';
+
+/** Bodies here are small JSON documents; anything larger is refused with 413 before parsing. */
+const BODY_LIMIT_BYTES = 100 * 1024;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Honour a caller's `X-Request-Id` when it is a sane token; otherwise make one. */
+function requestId(request: IncomingMessage): string {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** Nest's levels up to and including `level`. */
+function logLevels(level: LogLevel): NestLogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as NestLogLevel[];
+}
+
+/**
+ * Builds the whole application (used by `main.ts` and by the e2e tests, so both run the same
+ * thing): Fastify, validation, the error filter, request ids and the OpenAPI document.
+ */
+export async function createApp(): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestId });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, {
+    logger: logLevels((process.env.LOG_LEVEL as LogLevel | undefined) ?? 'log'),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  return app;
+}

@@ -1,0 +1,34 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { internalErrorResponse, toErrorResponse } from './error-response.js';
+import { bearerChallenge } from './www-authenticate.js';
+
+/**
+ * The one place an error becomes a response: the API's error body, the RFC 6750 challenge on
+ * 401/403, and never a stack trace (unexpected errors are logged with theirs and answered 500).
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<FastifyRequest>();
+    const reply = context.getResponse<FastifyReply>();
+    const body = toErrorResponse(exception) ?? internalErrorResponse();
+    if (body.statusCode >= 500) {
+      const error = exception instanceof Error ? exception : new Error(String(exception));
+      this.logger.error(
+        `${request.method} ${request.url} → ${body.statusCode}: ${error.message}`,
+        error.stack,
+      );
+    }
+    const challenge = bearerChallenge(body.statusCode, body.code, body.message);
+    if (challenge) reply.header('www-authenticate', challenge);
+    void reply
+      .status(body.statusCode)
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send({ ...body, requestId: request.id });
+  }
+}

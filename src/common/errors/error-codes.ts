@@ -1,0 +1,38 @@
+/**
+ * Every machine-readable `code` the API returns, in one place. Clients switch on these, so they
+ * are stable: add new ones, never rename.
+ */
+export const ErrorCode = {
+  // 400
+  BadRequest: 'bad_request',
+  ValidationFailed: 'validation_failed',
+  InvalidJson: 'invalid_json',
+  // 401 (RFC 6750 §3: invalid_token when a token was presented)
+  MissingToken: 'missing_token',
+  InvalidToken: 'invalid_token',
+  TokenExpired: 'token_expired',
+  InvalidCredentials: 'invalid_credentials',
+  // 403
+  InsufficientRole: 'insufficient_role',
+  InvalidCurrentPassword: 'invalid_current_password',
+  Forbidden: 'forbidden',
+  // 404, 405, 409, 413, 415
+  NotFound: 'not_found',
+  MethodNotAllowed: 'method_not_allowed',
+  EmailTaken: 'email_taken',
+  SelfLockout: 'self_lockout',
+  Conflict: 'conflict',
+  PayloadTooLarge: 'payload_too_large',
+  UnsupportedMediaType: 'unsupported_media_type',
+  // 5xx
+  InternalError: 'internal_error',
+  ServiceUnavailable: 'service_unavailable',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Codes meaning "the presented access token is not acceptable" (RFC 6750 error=invalid_token). */
+export const INVALID_TOKEN_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.InvalidToken,
+  ErrorCode.TokenExpired,
+]);

@@ -1,0 +1,23 @@
+import { ErrorCode, INVALID_TOKEN_CODES } from './error-codes.js';
+
+export const REALM = 'sentinel';
+
+/** Header values may not carry quotes or control characters (RFC 7235 quoted-string). */
+const quote = (value: string) => `"${value.replace(/["\\\r\n]/g, ' ')}"`;
+
+/**
+ * The `WWW-Authenticate` challenge for an error response, or undefined when none is due.
+ * RFC 6750 §3: every 401 carries the Bearer challenge; `error="invalid_token"` only when a token
+ * was presented and refused; `error="insufficient_scope"` on a 403 for a missing role.
+ */
+export function bearerChallenge(status: number, code: string, message: string): string | undefined {
+  if (status === 401) {
+    const base = `Bearer realm=${quote(REALM)}`;
+    if (!INVALID_TOKEN_CODES.has(code)) return base;
+    return `${base}, error="invalid_token", error_description=${quote(message)}`;
+  }
+  if (status === 403 && code === ErrorCode.InsufficientRole) {
+    return `Bearer realm=${quote(REALM)}, error="insufficient_scope", error_description=${quote(message)}`;
+  }
+  return undefined;
+}

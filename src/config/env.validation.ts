@@ -1,0 +1,182 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+import { parseDurationSeconds } from './duration.js';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** Algorithms this build can sign with; RS256/ES256 arrive with key management. */
+export const JWT_ALGORITHMS = ['HS256'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Minimum HMAC key size: RFC 7518 §3.2 requires a key at least as long as the hash (256 bits). */
+export const MIN_SECRET_BYTES = 32;
+
+/** Values copied from tutorials and sample files; refused whatever their length. */
+const PLACEHOLDER_SECRETS = [
+  'secret',
+  'changeme',
+  'change-me',
+  'changeit',
+  'password',
+  'jwt-secret',
+  'jwt_secret',
+  'your-secret',
+  'your_secret',
+  'your-256-bit-secret',
+  'mysecret',
+  'supersecret',
+  'replace-me',
+  'placeholder',
+];
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(normalized)) return true;
+  if (['false', '0', 'no'].includes(normalized)) return false;
+  return value;
+};
+
+const toDuration = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (parseDurationSeconds(value) ?? value) : value;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** The environment the service reads, with its defaults. Durations are whole seconds. */
+export class EnvironmentVariables {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './data';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DB_POOL_SIZE = 10;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'DB_MIGRATIONS_RUN must be true or false' })
+  DB_MIGRATIONS_RUN = true;
+
+  @IsIn(JWT_ALGORITHMS)
+  JWT_ALG: JwtAlgorithm = 'HS256';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_SECRET?: string;
+
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER = 'sentinel';
+
+  @IsString()
+  @MinLength(1)
+  JWT_AUDIENCE = 'sentinel-api';
+
+  @Transform(toDuration)
+  @IsInt({ message: 'JWT_CLOCK_TOLERANCE must be a duration such as 30 or 30s' })
+  @Min(0)
+  @Max(300)
+  JWT_CLOCK_TOLERANCE = 30;
+
+  @Transform(toDuration)
+  @IsInt({ message: 'ACCESS_TOKEN_TTL must be a duration such as 900, 15m or 1h' })
+  @Min(1)
+  @Max(86400)
+  ACCESS_TOKEN_TTL = 900;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail({}, { message: 'BOOTSTRAP_ADMIN_EMAIL must be an email address' })
+  BOOTSTRAP_ADMIN_EMAIL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
+  @MaxLength(128)
+  BOOTSTRAP_ADMIN_PASSWORD?: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'log';
+}
+
+function firstMessage(error: ValidationError): string {
+  const constraint = Object.values(error.constraints ?? {})[0];
+  return constraint ?? `${error.property} is invalid`;
+}
+
+function checkSecret(env: EnvironmentVariables): string | undefined {
+  const secret = env.JWT_SECRET;
+  if (secret === undefined) {
+    return env.NODE_ENV === 'production'
+      ? 'JWT_SECRET is required in production (32+ random bytes, e.g. `openssl rand -base64 48`)'
+      : undefined;
+  }
+  if (PLACEHOLDER_SECRETS.includes(secret.trim().toLowerCase())) {
+    return 'JWT_SECRET is a well-known placeholder; use 32+ random bytes';
+  }
+  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+    return `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2)`;
+  }
+  return undefined;
+}
+
+function checkBootstrapAdmin(env: EnvironmentVariables): string | undefined {
+  if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
+    return 'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together';
+  }
+  return undefined;
+}
+
+/**
+ * Validates and types the environment. Throws an Error whose message is one line naming the
+ * offending variable, so a misconfigured deployment stops at start with an actionable message.
+ */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: true, skipMissingProperties: false });
+  const problem =
+    (errors[0] && firstMessage(errors[0])) ?? checkSecret(env) ?? checkBootstrapAdmin(env);
+  if (problem) {
+    throw new Error(`Invalid configuration: ${problem}`);
+  }
+  return env;
+}

@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { databaseConfig } from '../config/database.config.js';
+import { dataSourceOptions } from './data-source-options.js';
+import { EMBEDDED_POSTGRES, EmbeddedPostgresModule } from './embedded-postgres.module.js';
+import type { EmbeddedPostgres } from './embedded-postgres.js';
+import { runPendingMigrations } from './migrator.js';
+
+/** Applies pending migrations before any other module touches the database. */
+@Injectable()
+class DatabaseMigrator implements OnModuleInit {
+  private readonly logger = new Logger('Database');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(databaseConfig.KEY) private readonly config: ConfigType<typeof databaseConfig>,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.migrationsRun) return;
+    const applied = await runPendingMigrations(this.dataSource);
+    for (const migration of applied) this.logger.log(`Applied migration ${migration.name}`);
+  }
+}
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      imports: [EmbeddedPostgresModule],
+      inject: [databaseConfig.KEY, EMBEDDED_POSTGRES],
+      useFactory: (
+        config: ConfigType<typeof databaseConfig>,
+        embedded: EmbeddedPostgres | null,
+      ) => ({
+        ...dataSourceOptions(embedded?.url ?? config.url!, config.poolSize),
+        autoLoadEntities: true,
+        retryAttempts: 2,
+        retryDelay: 1000,
+      }),
+    }),
+  ],
+  providers: [DatabaseMigrator],
+})
+export class DatabaseModule {}

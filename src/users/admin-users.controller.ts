@@ -1,0 +1,63 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { Roles } from '../auth/decorators/roles.decorator.js';
+import { PaginationQueryDto } from '../common/dto/pagination-query.dto.js';
+import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
+import { UuidParam } from '../common/validation/uuid-param.decorator.js';
+import { AdminUpdateUserDto } from './dto/admin-update-user.dto.js';
+import { UserPageResponseDto } from './dto/user-page-response.dto.js';
+import { UserResponseDto } from './dto/user-response.dto.js';
+import { UsersService } from './users.service.js';
+
+/** User administration. */
+@ApiTags('users')
+@Roles('admin')
+@Controller('users')
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id or body' })
+export class AdminUsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOkResponse({ type: UserPageResponseDto })
+  async list(@Query() query: PaginationQueryDto): Promise<UserPageResponseDto> {
+    const { items, total } = await this.users.list(query);
+    return { items: items.map(UserResponseDto.from), total, page: query.page, limit: query.limit };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async get(@UuidParam() id: string): Promise<UserResponseDto> {
+    return UserResponseDto.from(await this.users.findById(id));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: '`self_lockout`' })
+  async update(
+    @CurrentUser() admin: AuthUser,
+    @UuidParam() id: string,
+    @Body() dto: AdminUpdateUserDto,
+  ): Promise<UserResponseDto> {
+    return UserResponseDto.from(await this.users.adminUpdate(admin.userId, id, dto));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'User deleted' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: '`self_lockout`' })
+  async remove(@CurrentUser() admin: AuthUser, @UuidParam() id: string): Promise<void> {
+    await this.users.remove(admin.userId, id);
+  }
+}

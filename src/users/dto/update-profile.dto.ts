@@ -1,0 +1,6 @@
+import { DisplayNameField } from './display-name.decorator.js';
+
+export class UpdateProfileDto {
+  @DisplayNameField()
+  displayName?: string;
+}

@@ -1,0 +1,137 @@
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { ErrorCode } from '../common/errors/error-codes.js';
+import type { PaginationQueryDto } from '../common/dto/pagination-query.dto.js';
+import type { AdminUpdateUserDto } from './dto/admin-update-user.dto.js';
+import { normalizeEmail } from './dto/email.decorator.js';
+import type { RegisterUserDto } from './dto/register-user.dto.js';
+import { PasswordHasher } from './password-hasher.service.js';
+import type { Role } from './role.js';
+import { User } from './user.entity.js';
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === '23505';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async register(dto: RegisterUserDto, roles: Role[] = ['user']): Promise<User> {
+    const user = this.users.create({
+      email: normalizeEmail(dto.email),
+      passwordHash: await this.hasher.hash(dto.password),
+      displayName: dto.displayName ?? null,
+      roles,
+    });
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictException({
+          code: ErrorCode.EmailTaken,
+          message: 'An account with this email already exists',
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The active user with these credentials, or null. Unknown, disabled and wrong-password cases
+   * all cost one argon2 verification, so response time does not reveal which accounts exist.
+   */
+  async authenticate(email: string, password: string): Promise<User | null> {
+    const user = await this.users.findOneBy({ email: normalizeEmail(email) });
+    const matches = await this.hasher.verify(user?.passwordHash ?? null, password);
+    return matches && user && user.disabledAt === null ? user : null;
+  }
+
+  async findById(id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw new NotFoundException({ code: ErrorCode.NotFound, message: 'User not found' });
+    return user;
+  }
+
+  async list(page: PaginationQueryDto): Promise<{ items: User[]; total: number }> {
+    const [items, total] = await this.users.findAndCount({
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: page.offset,
+      take: page.limit,
+    });
+    return { items, total };
+  }
+
+  async updateProfile(id: string, changes: { displayName?: string }): Promise<User> {
+    const user = await this.findById(id);
+    if (changes.displayName !== undefined) user.displayName = changes.displayName;
+    return this.users.save(user);
+  }
+
+  async changePassword(id: string, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.findById(id);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      // 403, not 401: a client treats 401 as "refresh the access token and retry".
+      throw new ForbiddenException({
+        code: ErrorCode.InvalidCurrentPassword,
+        message: 'The current password is wrong',
+      });
+    }
+    user.passwordHash = await this.hasher.hash(newPassword);
+    user.passwordChangedAt = new Date();
+    await this.users.save(user);
+  }
+
+  async adminUpdate(actorId: string, id: string, changes: AdminUpdateUserDto): Promise<User> {
+    const user = await this.findById(id);
+    if (
+      actorId === id &&
+      (changes.disabled === true || (changes.roles && !changes.roles.includes('admin')))
+    ) {
+      throw this.selfLockout();
+    }
+    if (changes.roles !== undefined) user.roles = changes.roles;
+    if (changes.displayName !== undefined) user.displayName = changes.displayName;
+    if (changes.disabled !== undefined) {
+      user.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
+    }
+    return this.users.save(user);
+  }
+
+  async remove(actorId: string, id: string): Promise<void> {
+    if (actorId === id) throw this.selfLockout();
+    const user = await this.findById(id);
+    await this.users.remove(user);
+  }
+
+  /** Creates the account with these roles unless the email exists; safe to race. */
+  async createIfAbsent(email: string, password: string, roles: Role[]): Promise<boolean> {
+    const result = await this.users
+      .createQueryBuilder()
+      .insert()
+      .values({
+        email: normalizeEmail(email),
+        passwordHash: await this.hasher.hash(password),
+        roles,
+      })
+      .orIgnore()
+      .execute();
+    // RETURNING yields a row only when the insert happened.
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  private selfLockout(): ConflictException {
+    return new ConflictException({
+      code: ErrorCode.SelfLockout,
+      message: 'Administrators cannot disable, delete or demote themselves',
+    });
+  }
+}
