@@ -35,9 +35,9 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // Each file boots the app on its own fresh database (PGlite takes a few seconds to start).
-      testTimeout: 60_000,
     },
   ],
+  // Each e2e file boots the app on its own fresh database; PGlite takes a few seconds to start.
+  testTimeout: 60_000,
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/main.ts'],
 };

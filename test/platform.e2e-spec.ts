@@ -1,0 +1,155 @@
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/app.factory.js';
+import { runPendingMigrations } from '../src/database/migrator.js';
+import { loginAdmin } from './factories/user.factory.js';
+import { createTestApp, TEST_ADMIN, type TestApp } from './support/test-app.js';
+
+interface Operation {
+  operationId: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, unknown>;
+}
+
+describe('platform: health, OpenAPI, errors, schema', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('GET /health is public and reports the database up', async () => {
+    const response = await t.http.get('/health').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const response = await t.http.get('/docs').redirects(1).expect(200);
+    expect(response.text).toMatch(/swagger-ui/i);
+  });
+
+  describe('the OpenAPI document at /docs-json', () => {
+    let operations: Operation[];
+    let document: Record<string, any>;
+
+    beforeAll(async () => {
+      document = (await t.http.get('/docs-json').expect(200)).body;
+      operations = Object.values(document.paths as Record<string, Record<string, Operation>>).flatMap(
+        (item) => Object.values(item),
+      );
+    });
+
+    it('declares the bearer scheme, and the UI keeps the authorization across reloads', async () => {
+      expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      const init = await t.http.get('/docs/swagger-ui-init.js').expect(200);
+      expect(init.text).toMatch(/"persistAuthorization":\s*true/);
+    });
+
+    it('has readable, unique operation ids', () => {
+      const ids = operations.map((operation) => operation.operationId);
+      expect(ids).toEqual(expect.arrayContaining(['auth_login', 'auth_register', 'auth_session', 'users_me']));
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('marks exactly the public operations as public', () => {
+      const open = operations.filter((operation) => operation.security?.length === 0);
+      expect(open.map((operation) => operation.operationId).sort()).toEqual(
+        ['auth_login', 'auth_register', 'health_check'].sort(),
+      );
+    });
+
+    it('documents bearer security and a 401 with the error schema on every protected operation', () => {
+      const isProtected = operations.filter((operation) => operation.security?.length !== 0);
+      expect(isProtected.length).toBeGreaterThanOrEqual(8);
+      for (const operation of isProtected) {
+        expect({ id: operation.operationId, security: operation.security }).toEqual({
+          id: operation.operationId,
+          security: [{ bearer: [] }],
+        });
+        expect(JSON.stringify(operation.responses['401'])).toContain('#/components/schemas/ErrorResponseDto');
+      }
+    });
+
+    it('documents a 403 on exactly the operations that require a role', () => {
+      const withForbidden = operations
+        .filter((operation) => JSON.stringify(operation.responses['403'] ?? '').includes('insufficient_role'))
+        .map((operation) => operation.operationId)
+        .sort();
+      expect(withForbidden).toEqual(
+        ['admin_users_get', 'admin_users_list', 'admin_users_remove', 'admin_users_update'].sort(),
+      );
+    });
+  });
+
+  describe('errors', () => {
+    it('answers an unknown route with the JSON error body', async () => {
+      const response = await t.http.get('/no/such/route').expect(404);
+      expect(response.body).toMatchObject({ statusCode: 404, code: 'not_found', requestId: expect.any(String) });
+    });
+
+    it('returns the request id on every response, honouring a sane X-Request-Id', async () => {
+      const given = await t.http.get('/health').set('x-request-id', 'trace-123.abc').expect(200);
+      expect(given.headers['x-request-id']).toBe('trace-123.abc');
+      const error = await t.http.get('/users/me').set('x-request-id', 'trace-456').expect(401);
+      expect(error.body.requestId).toBe('trace-456');
+      const generated = await t.http.get('/health').set('x-request-id', 'bad id\twith spaces').expect(200);
+      expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('refuses a body over 100 kB with 413 and the JSON error body', async () => {
+      const response = await t.http
+        .post('/auth/login')
+        .send({ email: 'a@b.co', password: 'x'.repeat(110 * 1024) })
+        .expect(413);
+      expect(response.body).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
+    });
+  });
+
+  describe('schema', () => {
+    it('matches the entities exactly: the migrations leave nothing for TypeORM to change', async () => {
+      const dataSource = t.app.get(DataSource);
+      const pending = await dataSource.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+    });
+
+    it('records every migration as applied and can revert and re-apply them', async () => {
+      const dataSource = t.app.get(DataSource);
+      expect(await dataSource.showMigrations()).toBe(false);
+      await dataSource.undoLastMigration();
+      const tables = await dataSource.query(
+        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'users'`,
+      );
+      expect(tables[0].n).toBe(0);
+      expect(await dataSource.showMigrations()).toBe(true);
+      expect((await runPendingMigrations(dataSource)).length).toBeGreaterThan(0);
+      expect(await dataSource.showMigrations()).toBe(false);
+    });
+  });
+
+  it('creates the bootstrap admin once, whatever the number of restarts', async () => {
+    t = await t.restart();
+    t = await t.restart();
+    const token = await loginAdmin(t.http);
+    const users = await t.http.get('/users?limit=100').set('authorization', `Bearer ${token}`).expect(200);
+    const admins = users.body.items.filter((user: { email: string }) => user.email === TEST_ADMIN.email);
+    expect(admins).toHaveLength(1);
+    expect(admins[0].roles).toEqual(['user', 'admin']);
+  });
+
+  it('guards the database against a second instance: embedded refuses it, a server shares it', async () => {
+    if (!t.database.isServer) {
+      // PGlite is one process's database: a second process on the same directory must not start.
+      await expect(createApp()).rejects.toThrow(/in use by process|already open in this process/);
+      return;
+    }
+    // On a server, instances starting together serialise their migrations on the advisory lock.
+    const second = await createApp();
+    await second.init();
+    const dataSource = second.get(DataSource);
+    const rows = await dataSource.query(`SELECT count(*)::int AS n FROM migrations`);
+    expect(rows[0].n).toBe(dataSource.migrations.length);
+    await second.close();
+  });
+});
