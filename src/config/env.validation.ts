@@ -138,9 +138,13 @@ export class EnvironmentVariables {
   LOG_LEVEL: LogLevel = 'log';
 }
 
+/** Type checks first: "PORT must be an integer" says more about `PORT=abc` than its range does. */
+const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isString', 'isIn', 'matches', 'isEmail'];
+
 function firstMessage(error: ValidationError): string {
-  const constraint = Object.values(error.constraints ?? {})[0];
-  return constraint ?? `${error.property} is invalid`;
+  const constraints = error.constraints ?? {};
+  const key = TYPE_CONSTRAINTS.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+  return key ? constraints[key] : `${error.property} is invalid`;
 }
 
 function checkSecret(env: EnvironmentVariables): string | undefined {

@@ -59,8 +59,11 @@ export class AccessTokenService {
   issue(user: { id: string; roles: Role[] }): IssuedAccessToken {
     const { kid, algorithm, key } = this.keys.signing;
     const tokenId = randomUUID();
+    // iat is set here, not by jsonwebtoken, so the claims returned are exactly the token's.
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresIn = this.config.accessTokenTtlSeconds;
     const token = this.jwt.sign(
-      { roles: user.roles },
+      { roles: user.roles, iat: issuedAt },
       {
         privateKey: key,
         algorithm,
@@ -69,20 +72,19 @@ export class AccessTokenService {
         subject: user.id,
         issuer: this.config.issuer,
         audience: this.config.audience,
-        expiresIn: this.config.accessTokenTtlSeconds,
+        expiresIn,
         jwtid: tokenId,
       },
     );
-    const issuedAt = Math.floor(Date.now() / 1000);
     return {
       token,
-      expiresIn: this.config.accessTokenTtlSeconds,
+      expiresIn,
       claims: {
         userId: user.id,
         roles: user.roles,
         tokenId,
         issuedAt: new Date(issuedAt * 1000),
-        expiresAt: new Date((issuedAt + this.config.accessTokenTtlSeconds) * 1000),
+        expiresAt: new Date((issuedAt + expiresIn) * 1000),
       },
     };
   }

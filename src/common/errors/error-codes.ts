@@ -16,7 +16,7 @@ export const ErrorCode = {
   InsufficientRole: 'insufficient_role',
   InvalidCurrentPassword: 'invalid_current_password',
   Forbidden: 'forbidden',
-  // 404, 405, 409, 413, 415
+  // 404, 405, 409, 413, 415, 429
   NotFound: 'not_found',
   MethodNotAllowed: 'method_not_allowed',
   EmailTaken: 'email_taken',
@@ -24,6 +24,7 @@ export const ErrorCode = {
   Conflict: 'conflict',
   PayloadTooLarge: 'payload_too_large',
   UnsupportedMediaType: 'unsupported_media_type',
+  TooManyRequests: 'too_many_requests',
   // 5xx
   InternalError: 'internal_error',
   ServiceUnavailable: 'service_unavailable',

@@ -20,6 +20,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   409: ErrorCode.Conflict,
   413: ErrorCode.PayloadTooLarge,
   415: ErrorCode.UnsupportedMediaType,
+  429: ErrorCode.TooManyRequests,
   503: ErrorCode.ServiceUnavailable,
 };
 
@@ -71,8 +72,9 @@ function fromHttpException(exception: HttpException): ErrorResponse {
 }
 
 function errorCode(error: unknown): string | undefined {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = candidate.driverError?.code ?? candidate.code;
+  const candidate = error as
+    { code?: unknown; driverError?: { code?: unknown } } | null | undefined;
+  const code = candidate?.driverError?.code ?? candidate?.code;
   return typeof code === 'string' ? code : undefined;
 }
 

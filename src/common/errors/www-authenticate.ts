@@ -3,7 +3,7 @@ import { ErrorCode, INVALID_TOKEN_CODES } from './error-codes.js';
 export const REALM = 'sentinel';
 
 /** Header values may not carry quotes or control characters (RFC 7235 quoted-string). */
-const quote = (value: string) => `"${value.replace(/["\\\r\n]/g, ' ')}"`;
+const quote = (value: string) => `"${value.replace(/["\\\x00-\x1f\x7f]/g, ' ')}"`;
 
 /**
  * The `WWW-Authenticate` challenge for an error response, or undefined when none is due.

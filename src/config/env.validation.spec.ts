@@ -1,0 +1,282 @@
+import { parseDurationSeconds } from './duration.js';
+import { MIN_SECRET_BYTES, validateEnv } from './env.validation.js';
+
+/** 48 random-looking characters: long enough and not a placeholder. */
+const SECRET = 'qT3v9Lk2Zp8xW1mN7bR4cY6hJ0sD5fG2aE9uI3oP8lK1zX4v';
+
+/** The error validateEnv throws for `raw`; fails the test when it does not throw. */
+function configError(raw: Record<string, unknown>): Error {
+  try {
+    validateEnv(raw);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+}
+
+describe('parseDurationSeconds', () => {
+  it.each([
+    ['900', 900],
+    ['30s', 30],
+    ['15m', 900],
+    ['1h', 3600],
+    ['14d', 14 * 86400],
+    [' 2h ', 7200],
+    ['0', 0],
+  ])('parses %p as %p seconds', (input, seconds) => {
+    expect(parseDurationSeconds(input)).toBe(seconds);
+  });
+
+  it.each(['', 'abc', '15x', '1.5h', '-5', 'h', '99999999999999999999d'])(
+    'returns undefined for %p',
+    (input) => {
+      expect(parseDurationSeconds(input)).toBeUndefined();
+    },
+  );
+});
+
+describe('validateEnv', () => {
+  describe('defaults', () => {
+    it('fills every default when the environment is empty', () => {
+      const env = validateEnv({});
+
+      expect(env).toMatchObject({
+        NODE_ENV: 'development',
+        PORT: 3000,
+        DB_MIGRATIONS_RUN: true,
+        JWT_ALG: 'HS256',
+        JWT_ISSUER: 'sentinel',
+        JWT_AUDIENCE: 'sentinel-api',
+        JWT_CLOCK_TOLERANCE: 30,
+        ACCESS_TOKEN_TTL: 900,
+      });
+      expect(env.JWT_SECRET).toBeUndefined();
+      expect(env.DATABASE_URL).toBeUndefined();
+    });
+
+    it('keeps explicit values over the defaults', () => {
+      const env = validateEnv({
+        PORT: '8080',
+        JWT_ISSUER: 'https://auth.example.com',
+        JWT_AUDIENCE: 'example-api',
+      });
+
+      expect(env.PORT).toBe(8080);
+      expect(env.JWT_ISSUER).toBe('https://auth.example.com');
+      expect(env.JWT_AUDIENCE).toBe('example-api');
+    });
+
+    it('drops variables it does not know', () => {
+      const env = validateEnv({ PATH: '/usr/bin', HOME: '/root' }) as unknown as Record<
+        string,
+        unknown
+      >;
+
+      expect(env.PATH).toBeUndefined();
+      expect(env.HOME).toBeUndefined();
+    });
+  });
+
+  describe('durations', () => {
+    it.each([
+      ['15m', 900],
+      ['1h', 3600],
+      ['30s', 30],
+      ['600', 600],
+    ])('reads ACCESS_TOKEN_TTL=%p as %p seconds', (value, seconds) => {
+      expect(validateEnv({ ACCESS_TOKEN_TTL: value }).ACCESS_TOKEN_TTL).toBe(seconds);
+    });
+
+    it('reads JWT_CLOCK_TOLERANCE as a duration too', () => {
+      expect(validateEnv({ JWT_CLOCK_TOLERANCE: '1m' }).JWT_CLOCK_TOLERANCE).toBe(60);
+      expect(validateEnv({ JWT_CLOCK_TOLERANCE: '0' }).JWT_CLOCK_TOLERANCE).toBe(0);
+    });
+
+    it.each(['15 minutes', '1.5h', 'soon', '-60'])(
+      'rejects ACCESS_TOKEN_TTL=%p naming the variable',
+      (value) => {
+        expect(configError({ ACCESS_TOKEN_TTL: value }).message).toBe(
+          'Invalid configuration: ACCESS_TOKEN_TTL must be a duration such as 900, 15m or 1h',
+        );
+      },
+    );
+
+    it('rejects an ACCESS_TOKEN_TTL of zero or over a day', () => {
+      expect(configError({ ACCESS_TOKEN_TTL: '0' }).message).toContain('ACCESS_TOKEN_TTL');
+      expect(configError({ ACCESS_TOKEN_TTL: '2d' }).message).toContain('ACCESS_TOKEN_TTL');
+    });
+
+    it('rejects an invalid JWT_CLOCK_TOLERANCE naming the variable', () => {
+      expect(configError({ JWT_CLOCK_TOLERANCE: 'lots' }).message).toContain('JWT_CLOCK_TOLERANCE');
+      expect(configError({ JWT_CLOCK_TOLERANCE: '10m' }).message).toContain('JWT_CLOCK_TOLERANCE');
+    });
+  });
+
+  describe('JWT_SECRET', () => {
+    it(`accepts a secret of exactly ${MIN_SECRET_BYTES} bytes`, () => {
+      const secret = 'a'.repeat(MIN_SECRET_BYTES);
+
+      expect(validateEnv({ JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+    });
+
+    it(`rejects a secret shorter than ${MIN_SECRET_BYTES} bytes`, () => {
+      expect(configError({ JWT_SECRET: 'a'.repeat(MIN_SECRET_BYTES - 1) }).message).toBe(
+        `Invalid configuration: JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2)`,
+      );
+    });
+
+    it('counts UTF-8 bytes, not characters', () => {
+      // 'é' is two bytes in UTF-8: 16 characters are 32 bytes, 15 are 30.
+      expect(validateEnv({ JWT_SECRET: 'é'.repeat(16) }).JWT_SECRET).toBe('é'.repeat(16));
+      expect(configError({ JWT_SECRET: 'é'.repeat(15) }).message).toContain(
+        `at least ${MIN_SECRET_BYTES} bytes`,
+      );
+    });
+
+    it.each([
+      'secret',
+      'SECRET',
+      'changeme',
+      'ChangeMe',
+      '  secret  ',
+      'your-256-bit-secret',
+      'placeholder',
+    ])('rejects the placeholder %p as a placeholder', (secret) => {
+      expect(configError({ JWT_SECRET: secret, NODE_ENV: 'production' }).message).toBe(
+        'Invalid configuration: JWT_SECRET is a well-known placeholder; use 32+ random bytes',
+      );
+    });
+
+    it('refuses to start in production without JWT_SECRET', () => {
+      const message = configError({ NODE_ENV: 'production' }).message;
+
+      expect(message).toMatch(/^Invalid configuration: JWT_SECRET is required in production/);
+    });
+
+    it('treats an empty JWT_SECRET as unset (refused in production)', () => {
+      expect(configError({ NODE_ENV: 'production', JWT_SECRET: '  ' }).message).toContain(
+        'JWT_SECRET is required in production',
+      );
+    });
+
+    it('allows development and test without JWT_SECRET (a dev secret is generated)', () => {
+      expect(validateEnv({ NODE_ENV: 'development' }).JWT_SECRET).toBeUndefined();
+      expect(validateEnv({ NODE_ENV: 'test' }).NODE_ENV).toBe('test');
+    });
+
+    it('accepts production with a strong secret', () => {
+      const env = validateEnv({ NODE_ENV: 'production', JWT_SECRET: SECRET });
+
+      expect(env.NODE_ENV).toBe('production');
+      expect(env.JWT_SECRET).toBe(SECRET);
+    });
+
+    it('rejects an algorithm this build cannot sign with', () => {
+      expect(configError({ JWT_ALG: 'none' }).message).toContain('JWT_ALG');
+      expect(configError({ JWT_ALG: 'RS256' }).message).toContain('JWT_ALG');
+    });
+  });
+
+  describe('PORT', () => {
+    it.each(['abc', '70000', '-1', '80.5'])('rejects PORT=%p naming PORT', (port) => {
+      expect(configError({ PORT: port }).message).toContain('PORT');
+    });
+
+    it('accepts the edges of the port range', () => {
+      expect(validateEnv({ PORT: '0' }).PORT).toBe(0);
+      expect(validateEnv({ PORT: '65535' }).PORT).toBe(65535);
+    });
+  });
+
+  describe('DATABASE_URL', () => {
+    it.each(['postgres://u:p@db:5432/app', 'postgresql://localhost/app'])('accepts %p', (url) => {
+      expect(validateEnv({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    });
+
+    it('rejects a URL for another database', () => {
+      expect(configError({ DATABASE_URL: 'mysql://u:p@db/app' }).message).toBe(
+        'Invalid configuration: DATABASE_URL must be a postgres:// URL',
+      );
+    });
+
+    it('treats an empty DATABASE_URL as unset (embedded database)', () => {
+      expect(validateEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+    });
+  });
+
+  describe('DB_MIGRATIONS_RUN', () => {
+    it.each([
+      ['false', false],
+      ['0', false],
+      ['no', false],
+      ['TRUE', true],
+      ['1', true],
+    ])('reads %p as %p', (value, expected) => {
+      expect(validateEnv({ DB_MIGRATIONS_RUN: value }).DB_MIGRATIONS_RUN).toBe(expected);
+    });
+
+    it('rejects anything that is not a boolean', () => {
+      expect(configError({ DB_MIGRATIONS_RUN: 'sometimes' }).message).toBe(
+        'Invalid configuration: DB_MIGRATIONS_RUN must be true or false',
+      );
+    });
+  });
+
+  describe('bootstrap admin', () => {
+    it('accepts an email with a password', () => {
+      const env = validateEnv({
+        BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com',
+        BOOTSTRAP_ADMIN_PASSWORD: 'a long admin password',
+      });
+
+      expect(env.BOOTSTRAP_ADMIN_EMAIL).toBe('admin@example.com');
+      expect(env.BOOTSTRAP_ADMIN_PASSWORD).toBe('a long admin password');
+    });
+
+    it('rejects an email without a password, and a password without an email', () => {
+      const expected =
+        'Invalid configuration: BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together';
+
+      expect(configError({ BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' }).message).toBe(expected);
+      expect(
+        configError({ BOOTSTRAP_ADMIN_EMAIL: '', BOOTSTRAP_ADMIN_PASSWORD: 'a long password!' })
+          .message,
+      ).toBe(expected);
+    });
+
+    it('rejects a malformed email or a short password', () => {
+      expect(
+        configError({ BOOTSTRAP_ADMIN_EMAIL: 'admin', BOOTSTRAP_ADMIN_PASSWORD: 'long enough pw' })
+          .message,
+      ).toContain('BOOTSTRAP_ADMIN_EMAIL must be an email address');
+      expect(
+        configError({
+          BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com',
+          BOOTSTRAP_ADMIN_PASSWORD: 'short',
+        }).message,
+      ).toContain('BOOTSTRAP_ADMIN_PASSWORD');
+    });
+  });
+
+  describe('error messages', () => {
+    it.each<[string, Record<string, unknown>]>([
+      ['NODE_ENV', { NODE_ENV: 'staging' }],
+      ['PORT', { PORT: 'abc' }],
+      ['DATABASE_URL', { DATABASE_URL: 'mysql://db/app' }],
+      ['DB_POOL_SIZE', { DB_POOL_SIZE: '0' }],
+      ['DB_MIGRATIONS_RUN', { DB_MIGRATIONS_RUN: 'maybe' }],
+      ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: 'forever' }],
+      ['JWT_SECRET', { JWT_SECRET: 'short' }],
+      ['JWT_SECRET', { NODE_ENV: 'production' }],
+      ['LOG_LEVEL', { LOG_LEVEL: 'trace' }],
+      ['BOOTSTRAP_ADMIN_PASSWORD', { BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' }],
+    ])('are one line starting "Invalid configuration:" and naming %s', (variable, raw) => {
+      const error = configError(raw);
+
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toMatch(/^Invalid configuration: \S/);
+      expect(error.message).not.toMatch(/[\r\n]/);
+      expect(error.message).toContain(variable);
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import { PasswordHasher } from './password-hasher.service.js';
+
+describe('PasswordHasher', () => {
+  const hasher = new PasswordHasher();
+  const password = 'correct horse battery staple';
+  let stored: string;
+
+  beforeAll(async () => {
+    await hasher.onModuleInit();
+    stored = await hasher.hash(password);
+  });
+
+  it('hashes with argon2id at the OWASP minimum parameters', () => {
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/);
+    expect(stored).not.toContain(password);
+  });
+
+  it('salts every hash, so the same password hashes differently', async () => {
+    await expect(hasher.hash(password)).resolves.not.toBe(stored);
+  });
+
+  it('verifies the right password', async () => {
+    await expect(hasher.verify(stored, password)).resolves.toBe(true);
+  });
+
+  it('refuses a wrong password', async () => {
+    await expect(hasher.verify(stored, 'correct horse battery stapler')).resolves.toBe(false);
+  });
+
+  it('answers false for an unknown account (null hash), whatever the password', async () => {
+    await expect(hasher.verify(null, password)).resolves.toBe(false);
+    await expect(hasher.verify(null, '')).resolves.toBe(false);
+  });
+
+  it('answers false, without throwing, for a stored value that is not a hash', async () => {
+    await expect(hasher.verify('not-a-hash', password)).resolves.toBe(false);
+    await expect(hasher.verify('', password)).resolves.toBe(false);
+  });
+});
