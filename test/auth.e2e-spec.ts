@@ -6,7 +6,11 @@ describe('auth: register, login, session', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ ACCESS_TOKEN_TTL: '10m', JWT_ISSUER: 'https://auth.test', JWT_AUDIENCE: 'test-api' });
+    t = await createTestApp({
+      ACCESS_TOKEN_TTL: '10m',
+      JWT_ISSUER: 'https://auth.test',
+      JWT_AUDIENCE: 'test-api',
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -17,7 +21,11 @@ describe('auth: register, login, session', () => {
       const email = uniqueEmail('reg');
       const response = await t.http
         .post('/auth/register')
-        .send({ email: `  ${email.toUpperCase()} `, password: 'a perfectly long password', displayName: 'Ada' })
+        .send({
+          email: `  ${email.toUpperCase()} `,
+          password: 'a perfectly long password',
+          displayName: 'Ada',
+        })
         .expect(201);
       expect(response.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -44,7 +52,10 @@ describe('auth: register, login, session', () => {
         .post('/auth/register')
         .send({ email: uniqueEmail(), password: 'a perfectly long password', roles: ['admin'] })
         .expect(400);
-      expect(response.body).toMatchObject({ code: 'validation_failed', requestId: expect.any(String) });
+      expect(response.body).toMatchObject({
+        code: 'validation_failed',
+        requestId: expect.any(String),
+      });
       expect(response.body.details).toEqual(
         expect.arrayContaining([expect.objectContaining({ field: 'roles' })]),
       );
@@ -60,12 +71,20 @@ describe('auth: register, login, session', () => {
       const body = { email: uniqueEmail(), password: 'a perfectly long password', ...change };
       const response = await t.http.post('/auth/register').send(body).expect(400);
       expect(response.body.code).toBe('validation_failed');
-      expect(response.body.details.map((detail: { field: string }) => detail.field)).toContain(field);
+      expect(response.body.details.map((detail: { field: string }) => detail.field)).toContain(
+        field,
+      );
     });
 
     it('accepts exactly 12 and 128 character passwords', async () => {
-      await t.http.post('/auth/register').send({ email: uniqueEmail(), password: 'x'.repeat(12) }).expect(201);
-      await t.http.post('/auth/register').send({ email: uniqueEmail(), password: 'y'.repeat(128) }).expect(201);
+      await t.http
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: 'x'.repeat(12) })
+        .expect(201);
+      await t.http
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: 'y'.repeat(128) })
+        .expect(201);
     });
 
     it('answers malformed JSON with 400 invalid_json and no stack trace', async () => {
@@ -88,7 +107,11 @@ describe('auth: register, login, session', () => {
         .send({ email: ` ${user.email.toUpperCase()}`, password: user.password })
         .expect(200);
       expect(response.headers['cache-control']).toBe('no-store');
-      expect(response.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 600 });
+      expect(response.body).toEqual({
+        accessToken: expect.any(String),
+        tokenType: 'Bearer',
+        expiresIn: 600,
+      });
 
       const { header, payload } = decodeToken(response.body.accessToken);
       expect(header).toEqual({ alg: 'HS256', typ: 'at+jwt', kid: expect.stringMatching(/^hs-/) });
@@ -106,7 +129,9 @@ describe('auth: register, login, session', () => {
     it('issues a distinct token id on every login', async () => {
       const user = await registerUser(t.http);
       const tokens = await Promise.all(
-        [1, 2].map(() => t.http.post('/auth/login').send({ email: user.email, password: user.password })),
+        [1, 2].map(() =>
+          t.http.post('/auth/login').send({ email: user.email, password: user.password }),
+        ),
       );
       const ids = tokens.map((response) => decodeToken(response.body.accessToken).payload.jti);
       expect(ids[0]).not.toBe(ids[1]);

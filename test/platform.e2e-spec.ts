@@ -36,20 +36,25 @@ describe('platform: health, OpenAPI, errors, schema', () => {
 
     beforeAll(async () => {
       document = (await t.http.get('/docs-json').expect(200)).body;
-      operations = Object.values(document.paths as Record<string, Record<string, Operation>>).flatMap(
-        (item) => Object.values(item),
-      );
+      operations = Object.values(
+        document.paths as Record<string, Record<string, Operation>>,
+      ).flatMap((item) => Object.values(item));
     });
 
     it('declares the bearer scheme, and the UI keeps the authorization across reloads', async () => {
-      expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(document.components.securitySchemes.bearer).toMatchObject({
+        type: 'http',
+        scheme: 'bearer',
+      });
       const init = await t.http.get('/docs/swagger-ui-init.js').expect(200);
       expect(init.text).toMatch(/"persistAuthorization":\s*true/);
     });
 
     it('has readable, unique operation ids', () => {
       const ids = operations.map((operation) => operation.operationId);
-      expect(ids).toEqual(expect.arrayContaining(['auth_login', 'auth_register', 'auth_session', 'users_me']));
+      expect(ids).toEqual(
+        expect.arrayContaining(['auth_login', 'auth_register', 'auth_session', 'users_me']),
+      );
       expect(new Set(ids).size).toBe(ids.length);
     });
 
@@ -68,13 +73,17 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           id: operation.operationId,
           security: [{ bearer: [] }],
         });
-        expect(JSON.stringify(operation.responses['401'])).toContain('#/components/schemas/ErrorResponseDto');
+        expect(JSON.stringify(operation.responses['401'])).toContain(
+          '#/components/schemas/ErrorResponseDto',
+        );
       }
     });
 
     it('documents a 403 on exactly the operations that require a role', () => {
       const withForbidden = operations
-        .filter((operation) => JSON.stringify(operation.responses['403'] ?? '').includes('insufficient_role'))
+        .filter((operation) =>
+          JSON.stringify(operation.responses['403'] ?? '').includes('insufficient_role'),
+        )
         .map((operation) => operation.operationId)
         .sort();
       expect(withForbidden).toEqual(
@@ -86,7 +95,11 @@ describe('platform: health, OpenAPI, errors, schema', () => {
   describe('errors', () => {
     it('answers an unknown route with the JSON error body', async () => {
       const response = await t.http.get('/no/such/route').expect(404);
-      expect(response.body).toMatchObject({ statusCode: 404, code: 'not_found', requestId: expect.any(String) });
+      expect(response.body).toMatchObject({
+        statusCode: 404,
+        code: 'not_found',
+        requestId: expect.any(String),
+      });
     });
 
     it('returns the request id on every response, honouring a sane X-Request-Id', async () => {
@@ -94,7 +107,10 @@ describe('platform: health, OpenAPI, errors, schema', () => {
       expect(given.headers['x-request-id']).toBe('trace-123.abc');
       const error = await t.http.get('/users/me').set('x-request-id', 'trace-456').expect(401);
       expect(error.body.requestId).toBe('trace-456');
-      const generated = await t.http.get('/health').set('x-request-id', 'bad id\twith spaces').expect(200);
+      const generated = await t.http
+        .get('/health')
+        .set('x-request-id', 'bad id\twith spaces')
+        .expect(200);
       expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
@@ -132,8 +148,13 @@ describe('platform: health, OpenAPI, errors, schema', () => {
     t = await t.restart();
     t = await t.restart();
     const token = await loginAdmin(t.http);
-    const users = await t.http.get('/users?limit=100').set('authorization', `Bearer ${token}`).expect(200);
-    const admins = users.body.items.filter((user: { email: string }) => user.email === TEST_ADMIN.email);
+    const users = await t.http
+      .get('/users?limit=100')
+      .set('authorization', `Bearer ${token}`)
+      .expect(200);
+    const admins = users.body.items.filter(
+      (user: { email: string }) => user.email === TEST_ADMIN.email,
+    );
     expect(admins).toHaveLength(1);
     expect(admins[0].roles).toEqual(['user', 'admin']);
   });

@@ -4,7 +4,10 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** Every refused token: 401, invalid_token challenge (RFC 6750 §3), the API's error body. */
 async function expectRefused(t: TestApp, token: string, code = 'invalid_token') {
-  const response = await t.http.get('/users/me').set('authorization', `Bearer ${token}`).expect(401);
+  const response = await t.http
+    .get('/users/me')
+    .set('authorization', `Bearer ${token}`)
+    .expect(401);
   expect(response.body).toMatchObject({ statusCode: 401, code });
   expect(response.headers['www-authenticate']).toMatch(
     /^Bearer realm="sentinel", error="invalid_token", error_description="[^"]+"$/,
@@ -37,25 +40,37 @@ describe('access-token verification refuses forged and malformed tokens', () => 
   });
 
   describe('alg "none" in any spelling', () => {
-    it.each(['none', 'None', 'NONE', 'nOnE'])('refuses alg %s with an empty or bogus signature', async (alg) => {
-      const admin = { ...payload, roles: ['admin'] };
-      const unsigned = `${b64({ ...header, alg })}.${b64(admin)}`;
-      await expectRefused(t, `${unsigned}.`);
-      await expectRefused(t, `${unsigned}.${Buffer.from('bogus').toString('base64url')}`);
-    });
+    it.each(['none', 'None', 'NONE', 'nOnE'])(
+      'refuses alg %s with an empty or bogus signature',
+      async (alg) => {
+        const admin = { ...payload, roles: ['admin'] };
+        const unsigned = `${b64({ ...header, alg })}.${b64(admin)}`;
+        await expectRefused(t, `${unsigned}.`);
+        await expectRefused(t, `${unsigned}.${Buffer.from('bogus').toString('base64url')}`);
+      },
+    );
   });
 
   describe('algorithm and key', () => {
     it('refuses HS512 even when signed with the right secret', async () => {
-      await expectRefused(t, hmacToken({ ...header, alg: 'HS512' }, payload, t.env.JWT_SECRET, 512));
+      await expectRefused(
+        t,
+        hmacToken({ ...header, alg: 'HS512' }, payload, t.env.JWT_SECRET, 512),
+      );
     });
 
     it('refuses HS384 signed with the right secret', async () => {
-      await expectRefused(t, hmacToken({ ...header, alg: 'HS384' }, payload, t.env.JWT_SECRET, 384));
+      await expectRefused(
+        t,
+        hmacToken({ ...header, alg: 'HS384' }, payload, t.env.JWT_SECRET, 384),
+      );
     });
 
     it('refuses HS256 signed with another secret under our kid', async () => {
-      await expectRefused(t, hmacToken(header, payload, 'an-attacker-secret-that-is-long-enough!!'));
+      await expectRefused(
+        t,
+        hmacToken(header, payload, 'an-attacker-secret-that-is-long-enough!!'),
+      );
     });
 
     it('refuses RS256 and ES256 headers on an HS256 deployment', async () => {
@@ -114,16 +129,28 @@ describe('access-token verification refuses forged and malformed tokens', () => 
     });
 
     it('refuses a token that is not yet valid (nbf beyond the tolerance)', async () => {
-      await expectRefused(t, forgeWithAppSecret(t, user.accessToken, { payload: { nbf: now() + 600 } }));
+      await expectRefused(
+        t,
+        forgeWithAppSecret(t, user.accessToken, { payload: { nbf: now() + 600 } }),
+      );
     });
 
     it('refuses a token without exp', async () => {
-      await expectRefused(t, forgeWithAppSecret(t, user.accessToken, { payload: { exp: undefined } }));
+      await expectRefused(
+        t,
+        forgeWithAppSecret(t, user.accessToken, { payload: { exp: undefined } }),
+      );
     });
 
     it('refuses the wrong issuer and the wrong audience', async () => {
-      await expectRefused(t, forgeWithAppSecret(t, user.accessToken, { payload: { iss: 'https://evil.test' } }));
-      await expectRefused(t, forgeWithAppSecret(t, user.accessToken, { payload: { aud: 'another-api' } }));
+      await expectRefused(
+        t,
+        forgeWithAppSecret(t, user.accessToken, { payload: { iss: 'https://evil.test' } }),
+      );
+      await expectRefused(
+        t,
+        forgeWithAppSecret(t, user.accessToken, { payload: { aud: 'another-api' } }),
+      );
     });
 
     it('refuses a JWT that is not typed as an access token', async () => {
@@ -133,15 +160,29 @@ describe('access-token verification refuses forged and malformed tokens', () => 
     });
 
     it('refuses a token without a subject or with malformed roles', async () => {
-      await expectRefused(t, forgeWithAppSecret(t, user.accessToken, { payload: { sub: undefined } }));
-      await expectRefused(t, forgeWithAppSecret(t, user.accessToken, { payload: { roles: 'admin' } }));
+      await expectRefused(
+        t,
+        forgeWithAppSecret(t, user.accessToken, { payload: { sub: undefined } }),
+      );
+      await expectRefused(
+        t,
+        forgeWithAppSecret(t, user.accessToken, { payload: { roles: 'admin' } }),
+      );
     });
   });
 
   describe('how the token is presented', () => {
     it('treats a non-Bearer scheme or an empty Bearer as no token: bare challenge', async () => {
-      for (const authorization of [`Basic ${Buffer.from('a:b').toString('base64')}`, 'Bearer', 'Bearer ', user.accessToken]) {
-        const response = await t.http.get('/users/me').set('authorization', authorization).expect(401);
+      for (const authorization of [
+        `Basic ${Buffer.from('a:b').toString('base64')}`,
+        'Bearer',
+        'Bearer ',
+        user.accessToken,
+      ]) {
+        const response = await t.http
+          .get('/users/me')
+          .set('authorization', authorization)
+          .expect(401);
         expect(response.headers['www-authenticate']).toBe('Bearer realm="sentinel"');
         expect(response.body.code).toBe('missing_token');
       }
@@ -149,7 +190,10 @@ describe('access-token verification refuses forged and malformed tokens', () => 
 
     it('refuses a 100 KB token without a server error', async () => {
       const huge = `${b64(header)}.${'A'.repeat(100 * 1024)}.${'B'.repeat(43)}`;
-      const response = await t.http.get('/users/me').set('authorization', `Bearer ${huge}`).ok(() => true);
+      const response = await t.http
+        .get('/users/me')
+        .set('authorization', `Bearer ${huge}`)
+        .ok(() => true);
       expect([401, 413, 431]).toContain(response.status);
     });
   });

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createUser, login, loginAdmin, registerUser, type TestUser } from './factories/user.factory.js';
+import {
+  createUser,
+  login,
+  loginAdmin,
+  registerUser,
+  type TestUser,
+} from './factories/user.factory.js';
 import { createTestApp, TEST_ADMIN, type TestApp } from './support/test-app.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -45,7 +51,11 @@ describe('users', () => {
       ['an empty display name', { displayName: '   ' }],
       ['a display name over 100 characters', { displayName: 'n'.repeat(101) }],
     ])('PATCH /users/me rejects %s with 400', async (_label, body) => {
-      const response = await t.http.patch('/users/me').set(bearer(user.accessToken)).send(body).expect(400);
+      const response = await t.http
+        .patch('/users/me')
+        .set(bearer(user.accessToken))
+        .send(body)
+        .expect(400);
       expect(response.body.code).toBe('validation_failed');
       const me = await t.http.get('/users/me').set(bearer(user.accessToken)).expect(200);
       expect(me.body.roles).toEqual(['user']);
@@ -61,7 +71,10 @@ describe('users', () => {
         .send({ currentPassword: user.password, newPassword: 'a brand new passphrase' })
         .expect(204);
       await login(t.http, user.email, 'a brand new passphrase');
-      await t.http.post('/auth/login').send({ email: user.email, password: user.password }).expect(401);
+      await t.http
+        .post('/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(401);
     });
 
     it('answers a wrong current password with 403 invalid_current_password (not 401)', async () => {
@@ -107,7 +120,10 @@ describe('users', () => {
     it('refuse a signed-in user without the admin role with 403 insufficient_role', async () => {
       const user = await createUser(t.http);
       for (const [method, path] of adminRoutes(user.id)) {
-        const response = await t.http[method](path).set(bearer(user.accessToken)).send({}).expect(403);
+        const response = await t.http[method](path)
+          .set(bearer(user.accessToken))
+          .send({})
+          .expect(403);
         expect(response.body.code).toBe('insufficient_role');
         expect(response.headers['www-authenticate']).toMatch(/error="insufficient_scope"/);
       }
@@ -121,23 +137,33 @@ describe('users', () => {
       expect(first.body.items).toHaveLength(2);
       expect(first.body.total).toBeGreaterThanOrEqual(4);
       const second = await t.http.get('/users?page=2&limit=2').set(bearer(adminToken)).expect(200);
-      const ids = [...first.body.items, ...second.body.items].map((item: { id: string }) => item.id);
+      const ids = [...first.body.items, ...second.body.items].map(
+        (item: { id: string }) => item.id,
+      );
       expect(new Set(ids).size).toBe(ids.length);
       const everyone = await t.http.get(`/users?limit=100`).set(bearer(adminToken)).expect(200);
       expect(everyone.body.items).toHaveLength(Math.min(everyone.body.total, 100));
-      expect(everyone.body.items.map((item: { email: string }) => item.email)).toContain(TEST_ADMIN.email);
+      expect(everyone.body.items.map((item: { email: string }) => item.email)).toContain(
+        TEST_ADMIN.email,
+      );
     });
 
-    it.each(['page=0', 'limit=0', 'limit=101', 'page=abc'])('GET /users?%s is 400', async (query) => {
-      const response = await t.http.get(`/users?${query}`).set(bearer(adminToken)).expect(400);
-      expect(response.body.code).toBe('validation_failed');
-    });
+    it.each(['page=0', 'limit=0', 'limit=101', 'page=abc'])(
+      'GET /users?%s is 400',
+      async (query) => {
+        const response = await t.http.get(`/users?${query}`).set(bearer(adminToken)).expect(400);
+        expect(response.body.code).toBe('validation_failed');
+      },
+    );
 
     it('GET /users/:id: 200 for a user, 404 unknown, 400 malformed', async () => {
       const { id, email } = await registerUser(t.http);
       const found = await t.http.get(`/users/${id}`).set(bearer(adminToken)).expect(200);
       expect(found.body.email).toBe(email);
-      const missing = await t.http.get(`/users/${randomUUID()}`).set(bearer(adminToken)).expect(404);
+      const missing = await t.http
+        .get(`/users/${randomUUID()}`)
+        .set(bearer(adminToken))
+        .expect(404);
       expect(missing.body.code).toBe('not_found');
       const malformed = await t.http.get('/users/not-a-uuid').set(bearer(adminToken)).expect(400);
       expect(malformed.body.code).toBe('validation_failed');
@@ -162,7 +188,11 @@ describe('users', () => {
       ['an unknown property', { passwordHash: 'x' }],
     ])('PATCH /users/:id rejects %s with 400', async (_label, body) => {
       const { id } = await registerUser(t.http);
-      const response = await t.http.patch(`/users/${id}`).set(bearer(adminToken)).send(body).expect(400);
+      const response = await t.http
+        .patch(`/users/${id}`)
+        .set(bearer(adminToken))
+        .send(body)
+        .expect(400);
       expect(response.body.code).toBe('validation_failed');
     });
 
@@ -174,9 +204,16 @@ describe('users', () => {
         .send({ disabled: true })
         .expect(200);
       expect(disabled.body.disabled).toBe(true);
-      const refused = await t.http.post('/auth/login').send({ email: user.email, password: user.password }).expect(401);
+      const refused = await t.http
+        .post('/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(401);
       expect(refused.body.code).toBe('invalid_credentials');
-      await t.http.patch(`/users/${user.id}`).set(bearer(adminToken)).send({ disabled: false }).expect(200);
+      await t.http
+        .patch(`/users/${user.id}`)
+        .set(bearer(adminToken))
+        .send({ disabled: false })
+        .expect(200);
       await login(t.http, user.email, user.password);
     });
 
@@ -185,14 +222,21 @@ describe('users', () => {
       await t.http.delete(`/users/${user.id}`).set(bearer(adminToken)).expect(204);
       await t.http.get(`/users/${user.id}`).set(bearer(adminToken)).expect(404);
       await t.http.delete(`/users/${user.id}`).set(bearer(adminToken)).expect(404);
-      await t.http.post('/auth/login').send({ email: user.email, password: user.password }).expect(401);
+      await t.http
+        .post('/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(401);
     });
 
     it('refuses to let an administrator lock themselves out (409 self_lockout)', async () => {
       const session = await t.http.get('/auth/session').set(bearer(adminToken)).expect(200);
       const self = session.body.userId;
       for (const body of [{ disabled: true }, { roles: ['user'] }]) {
-        const response = await t.http.patch(`/users/${self}`).set(bearer(adminToken)).send(body).expect(409);
+        const response = await t.http
+          .patch(`/users/${self}`)
+          .set(bearer(adminToken))
+          .send(body)
+          .expect(409);
         expect(response.body.code).toBe('self_lockout');
       }
       await t.http.delete(`/users/${self}`).set(bearer(adminToken)).expect(409);

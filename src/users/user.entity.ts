@@ -12,7 +12,7 @@ import type { Role } from './role.js';
 @Entity('users')
 @Check('CHK_users_email_normalized', `"email" = lower(btrim("email"))`)
 export class User {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_users' })
   id: string;
 
   /** Stored trimmed and lower-cased, so the unique index is case-insensitive. */

@@ -41,6 +41,6 @@ export function forgeWithAppSecret(
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
   return jsonwebtoken.sign(merged, createSecretKey(Buffer.from(t.env.JWT_SECRET)), {
     algorithm: 'HS256',
-    header: { ...header, ...changes.header } as jsonwebtoken.JwtHeader,
+    header: { ...header, ...changes.header } as unknown as jsonwebtoken.JwtHeader,
   });
 }
