@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
-import { LOG_LEVELS, type LogLevel } from './config/env.validation.js';
+import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
 import { setupOpenApi } from './openapi.js';
 
 /** Bodies here are small JSON documents; anything larger is refused with 413 before parsing. */
@@ -29,9 +29,11 @@ function logLevels(level: LogLevel): NestLogLevel[] {
  * thing): Fastify, validation, the error filter, request ids and the OpenAPI document.
  */
 export async function createApp(): Promise<NestFastifyApplication> {
+  // Fail on a bad environment before Nest starts, with one line and no stack trace.
+  const env = validateEnv(process.env);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestId });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, {
-    logger: logLevels((process.env.LOG_LEVEL as LogLevel | undefined) ?? 'log'),
+    logger: logLevels(env.LOG_LEVEL),
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();

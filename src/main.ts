@@ -1,10 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { existsSync } from 'node:fs';
 import { createApp } from './app.factory.js';
+import { appConfig } from './config/app.config.js';
+
+// Variables already in the environment win over the file.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
-  const port = Number(process.env.PORT ?? 3000);
+  const { port } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   await app.listen({ port, host: '0.0.0.0' });
   new Logger('Sentinel').log(`Listening on http://localhost:${port} (API docs at /docs)`);
 }

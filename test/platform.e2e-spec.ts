@@ -1,8 +1,10 @@
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { runPendingMigrations } from '../src/database/migrator.js';
-import { loginAdmin } from './factories/user.factory.js';
+import { randomUUID } from 'node:crypto';
+import { createUser, loginAdmin } from './factories/user.factory.js';
 import { createTestApp, TEST_ADMIN, type TestApp } from './support/test-app.js';
+import { createTestDatabase } from './support/test-database.js';
 
 interface Operation {
   operationId: string;
@@ -76,6 +78,37 @@ describe('platform: health, OpenAPI, errors, schema', () => {
         expect(JSON.stringify(operation.responses['401'])).toContain(
           '#/components/schemas/ErrorResponseDto',
         );
+      }
+    });
+
+    it('matches behaviour: every protected operation answers 401 without a token, 403 without its role', async () => {
+      const user = await createUser(t.http);
+      const protectedOperations = Object.entries(
+        document.paths as Record<string, Record<string, Operation>>,
+      )
+        .flatMap(([path, item]) =>
+          Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
+        )
+        .filter(({ operation }) => operation.security?.length !== 0);
+      for (const { path, method, operation } of protectedOperations) {
+        const url = path.replace(/\{[^}]+\}/g, randomUUID());
+        const call = () => (t.http as any)[method](url).send({});
+        const anonymous = await call();
+        expect({ id: operation.operationId, status: anonymous.status }).toEqual({
+          id: operation.operationId,
+          status: 401,
+        });
+        expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="sentinel"');
+        if (
+          operation.responses['403'] &&
+          JSON.stringify(operation.responses['403']).includes('insufficient_role')
+        ) {
+          const forbidden = await call().set('authorization', `Bearer ${user.accessToken}`);
+          expect({ id: operation.operationId, status: forbidden.status }).toEqual({
+            id: operation.operationId,
+            status: 403,
+          });
+        }
       }
     });
 
@@ -159,18 +192,28 @@ describe('platform: health, OpenAPI, errors, schema', () => {
     expect(admins[0].roles).toEqual(['user', 'admin']);
   });
 
-  it('guards the database against a second instance: embedded refuses it, a server shares it', async () => {
+  it('guards the database against concurrent instances: embedded refuses, a server serialises migrations', async () => {
     if (!t.database.isServer) {
-      // PGlite is one process's database: a second process on the same directory must not start.
+      // PGlite is one process's database: a second instance on the same directory must not start.
       await expect(createApp()).rejects.toThrow(/in use by process|already open in this process/);
       return;
     }
-    // On a server, instances starting together serialise their migrations on the advisory lock.
-    const second = await createApp();
-    await second.init();
-    const dataSource = second.get(DataSource);
-    const rows = await dataSource.query(`SELECT count(*)::int AS n FROM migrations`);
-    expect(rows[0].n).toBe(dataSource.migrations.length);
-    await second.close();
+    // Two instances starting together on an empty database: the advisory lock lets one migrate
+    // while the other waits, then finds nothing pending.
+    const fresh = await createTestDatabase();
+    Object.assign(process.env, fresh.env);
+    const apps = await Promise.all([createApp(), createApp()]);
+    try {
+      await Promise.all(apps.map((app) => app.init()));
+      const dataSource = apps[1].get(DataSource);
+      const rows = await dataSource.query(`SELECT name FROM migrations`);
+      expect(rows.map((row: { name: string }) => row.name).sort()).toEqual(
+        dataSource.migrations.map((migration) => migration.name).sort(),
+      );
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      await fresh.drop();
+      Object.assign(process.env, t.env);
+    }
   });
 });
