@@ -1,10 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from './auth/auth.module.js';
 import { appConfig } from './config/app.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { jwtConfig } from './config/jwt.config.js';
+import { sessionsConfig } from './config/sessions.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -23,8 +26,10 @@ export class AppModule {
           isGlobal: true,
           cache: true,
           validate: validateEnv,
-          load: [appConfig, databaseConfig, jwtConfig],
+          load: [appConfig, databaseConfig, jwtConfig, sessionsConfig],
         }),
+        EventEmitterModule.forRoot(),
+        ScheduleModule.forRoot(),
         DatabaseModule,
         UsersModule,
         AuthModule,

@@ -111,6 +111,8 @@ describe('auth: register, login, session', () => {
         accessToken: expect.any(String),
         tokenType: 'Bearer',
         expiresIn: 600,
+        refreshToken: expect.stringMatching(/^[\w-]{43}$/),
+        refreshExpiresAt: expect.any(String),
       });
 
       const { header, payload } = decodeToken(response.body.accessToken);
@@ -119,6 +121,7 @@ describe('auth: register, login, session', () => {
         iss: 'https://auth.test',
         aud: 'test-api',
         sub: user.id,
+        sid: expect.stringMatching(/^[0-9a-f-]{36}$/),
         roles: ['user'],
         jti: expect.any(String),
       });
@@ -170,6 +173,7 @@ describe('auth: register, login, session', () => {
       const { payload } = decodeToken(user.accessToken);
       expect(response.body).toEqual({
         userId: user.id,
+        sessionId: payload.sid,
         roles: ['user'],
         expiresAt: new Date((payload.exp as number) * 1000).toISOString(),
       });

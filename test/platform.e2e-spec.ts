@@ -63,7 +63,7 @@ describe('platform: health, OpenAPI, errors, schema', () => {
     it('marks exactly the public operations as public', () => {
       const open = operations.filter((operation) => operation.security?.length === 0);
       expect(open.map((operation) => operation.operationId).sort()).toEqual(
-        ['auth_login', 'auth_register', 'health_check'].sort(),
+        ['auth_login', 'auth_refresh', 'auth_register', 'health_check'].sort(),
       );
     });
 
@@ -120,7 +120,13 @@ describe('platform: health, OpenAPI, errors, schema', () => {
         .map((operation) => operation.operationId)
         .sort();
       expect(withForbidden).toEqual(
-        ['admin_users_get', 'admin_users_list', 'admin_users_remove', 'admin_users_update'].sort(),
+        [
+          'admin_sessions_revoke_all',
+          'admin_users_get',
+          'admin_users_list',
+          'admin_users_remove',
+          'admin_users_update',
+        ].sort(),
       );
     });
   });
@@ -163,16 +169,24 @@ describe('platform: health, OpenAPI, errors, schema', () => {
       expect(pending.upQueries.map((query) => query.query)).toEqual([]);
     });
 
-    it('records every migration as applied and can revert and re-apply them', async () => {
+    it('records every migration as applied and can revert and re-apply them all', async () => {
       const dataSource = t.app.get(DataSource);
+      const tables = async () =>
+        (
+          await dataSource.query(
+            `SELECT table_name FROM information_schema.tables
+              WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1`,
+          )
+        ).map((row: { table_name: string }) => row.table_name);
+      const before = await tables();
+      expect(before).toEqual(expect.arrayContaining(['refresh_tokens', 'sessions', 'users']));
       expect(await dataSource.showMigrations()).toBe(false);
-      await dataSource.undoLastMigration();
-      const tables = await dataSource.query(
-        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'users'`,
-      );
-      expect(tables[0].n).toBe(0);
-      expect(await dataSource.showMigrations()).toBe(true);
-      expect((await runPendingMigrations(dataSource)).length).toBeGreaterThan(0);
+
+      for (const _ of dataSource.migrations) await dataSource.undoLastMigration();
+      expect(await tables()).toEqual([]);
+
+      expect(await runPendingMigrations(dataSource)).toHaveLength(dataSource.migrations.length);
+      expect(await tables()).toEqual(before);
       expect(await dataSource.showMigrations()).toBe(false);
     });
   });

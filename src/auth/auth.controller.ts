@@ -1,23 +1,32 @@
-import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
+import { sessionsConfig } from '../config/sessions.config.js';
+import type { ClientInfo } from '../tokens/sessions.service.js';
+import { refreshRefused } from '../tokens/session-errors.js';
 import { RegisterUserDto } from '../users/dto/register-user.dto.js';
 import { UserResponseDto } from '../users/dto/user-response.dto.js';
 import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
+import { Client } from './decorators/client-info.decorator.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
 import { LoginDto } from './dto/login.dto.js';
+import { RefreshDto } from './dto/refresh.dto.js';
 import { SessionResponseDto } from './dto/session-response.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
+import { clearRefreshCookie, refreshCookie, setRefreshCookie } from './refresh-cookie.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -25,6 +34,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
   ) {}
 
   @Public()
@@ -40,11 +50,60 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the `refresh_token` cookie' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: '`invalid_credentials`' })
-  login(@Body() dto: LoginDto): Promise<TokenResponseDto> {
-    return this.auth.login(dto);
+  async login(
+    @Body() dto: LoginDto,
+    @Client() client: ClientInfo,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponseDto> {
+    return this.withCookie(reply, await this.auth.login(dto, client));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({
+    type: TokenResponseDto,
+    description: 'A new pair; the presented token is spent',
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description:
+      '`invalid_grant`, `refresh_token_reused` (the session is revoked), `session_expired`',
+  })
+  async refresh(
+    @Body() dto: RefreshDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponseDto> {
+    const token = dto.refreshToken ?? refreshCookie(request);
+    if (!token) throw refreshRefused.invalid();
+    return this.withCookie(reply, await this.auth.refresh(token));
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The session is revoked; its access tokens stop working' })
+  async logout(
+    @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    await this.auth.logout(user);
+    clearRefreshCookie(reply, this.config.cookieSecure);
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Every session of the user is revoked' })
+  async logoutAll(
+    @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    await this.auth.logoutAll(user);
+    clearRefreshCookie(reply, this.config.cookieSecure);
   }
 
   /** The cheapest protected route: the verified token's claims, no database. */
@@ -52,5 +111,10 @@ export class AuthController {
   @ApiOkResponse({ type: SessionResponseDto })
   session(@CurrentUser() user: AuthUser): SessionResponseDto {
     return SessionResponseDto.from(user);
+  }
+
+  private withCookie(reply: FastifyReply, tokens: TokenResponseDto): TokenResponseDto {
+    setRefreshCookie(reply, tokens.refreshToken, tokens.refreshExpiresAt, this.config.cookieSecure);
+    return tokens;
   }
 }

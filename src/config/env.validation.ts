@@ -122,6 +122,22 @@ export class EnvironmentVariables {
   @Max(86400)
   ACCESS_TOKEN_TTL = 900;
 
+  @Transform(toDuration)
+  @IsInt({ message: 'REFRESH_TOKEN_TTL must be a duration such as 14d or 336h' })
+  @Min(1)
+  @Max(365 * 86400)
+  REFRESH_TOKEN_TTL = 14 * 86400;
+
+  @Transform(toDuration)
+  @IsInt({ message: 'SESSION_MAX_AGE must be a duration such as 30d' })
+  @Min(1)
+  @Max(365 * 86400)
+  SESSION_MAX_AGE = 30 * 86400;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'COOKIE_SECURE must be true or false' })
+  COOKIE_SECURE = true;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsEmail({}, { message: 'BOOTSTRAP_ADMIN_EMAIL must be an email address' })

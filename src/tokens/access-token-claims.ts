@@ -6,6 +6,8 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** What a verified access token says about its bearer. */
 export interface AccessTokenClaims {
   userId: string;
+  /** The session (`sid`) the token was issued for; revoking it revokes the token. */
+  sessionId: string;
   roles: Role[];
   tokenId: string;
   issuedAt: Date;

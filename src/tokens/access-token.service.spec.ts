@@ -3,7 +3,12 @@ import { JwtService } from '@nestjs/jwt';
 import jsonwebtoken, { type JwtHeader, type JwtPayload, type SignOptions } from 'jsonwebtoken';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { jwtConfig } from '../config/jwt.config.js';
-import { AccessTokenService, InvalidAccessTokenError } from './access-token.service.js';
+import {
+  AccessTokenService,
+  InvalidAccessTokenError,
+  RevokedAccessTokenError,
+} from './access-token.service.js';
+import { RevokedSessions } from './revoked-sessions.js';
 import { SigningKeys } from './signing-keys.js';
 
 const SECRET = 'access-token-spec-secret-0123456789-abcdef';
@@ -21,7 +26,10 @@ const config: ConfigType<typeof jwtConfig> = {
 };
 
 const keys = SigningKeys.fromHmacSecret(SECRET);
-const service = new AccessTokenService(new JwtService({}), keys, config);
+/** Only `add`/`has` are used here: no database behind it. */
+const revoked = new RevokedSessions(null as never, { revocationRetentionSeconds: 930 } as never);
+const service = new AccessTokenService(new JwtService({}), keys, revoked, config);
+const SESSION = '5f0c2a8e-0d7b-4c39-9a51-3e2b8f6d1c40';
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -32,7 +40,7 @@ const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString
 function forge(
   overrides: Omit<SignOptions, 'header'> & { header?: Record<string, unknown> } = {},
   key: KeyObject = keys.signing.key,
-  payload: object = { roles: ['user'] },
+  payload: object = { roles: ['user'], sid: SESSION },
 ): string {
   const { header, ...options } = overrides;
   const algorithm = options.algorithm ?? 'HS256';
@@ -55,7 +63,7 @@ function forge(
 describe('AccessTokenService', () => {
   describe('issue', () => {
     it('issues a token that verifies back to the same claims', () => {
-      const issued = service.issue({ id: 'user-42', roles: ['user', 'admin'] });
+      const issued = service.issue({ id: 'user-42', roles: ['user', 'admin'] }, SESSION);
 
       const claims = service.verify(issued.token);
 
@@ -73,14 +81,14 @@ describe('AccessTokenService', () => {
     });
 
     it('gives every token its own id', () => {
-      const first = service.issue({ id: 'user-42', roles: ['user'] });
-      const second = service.issue({ id: 'user-42', roles: ['user'] });
+      const first = service.issue({ id: 'user-42', roles: ['user'] }, SESSION);
+      const second = service.issue({ id: 'user-42', roles: ['user'] }, SESSION);
 
       expect(first.claims.tokenId).not.toBe(second.claims.tokenId);
     });
 
     it('marks the header as an HS256 access token with our key id', () => {
-      const { token } = service.issue({ id: 'user-42', roles: ['user'] });
+      const { token } = service.issue({ id: 'user-42', roles: ['user'] }, SESSION);
 
       const { header } = jsonwebtoken.decode(token, { complete: true })!;
 
@@ -93,7 +101,7 @@ describe('AccessTokenService', () => {
     });
 
     it('expires after the configured TTL, for our issuer and audience', () => {
-      const issued = service.issue({ id: 'user-42', roles: ['user'] });
+      const issued = service.issue({ id: 'user-42', roles: ['user'] }, SESSION);
 
       const payload = jsonwebtoken.decode(issued.token) as JwtPayload;
 
@@ -175,11 +183,30 @@ describe('AccessTokenService', () => {
       const now = Math.floor(Date.now() / 1000);
       const token = forge({ expiresIn: undefined }, keys.signing.key, {
         roles: ['user'],
+        sid: SESSION,
         iat: now - TTL,
         exp: now - 5,
       });
 
       expect(service.verify(token).userId).toBe('user-1');
+    });
+
+    it('rejects a token without a session id', () => {
+      const token = forge({}, keys.signing.key, { roles: ['user'] });
+
+      expect(() => service.verify(token)).toThrow(InvalidAccessTokenError);
+    });
+
+    it('rejects a genuine token once its session is revoked, and only that session', () => {
+      const other = 'a6d1b0f4-9e3c-4d7a-8b2f-0c5e1d9a7b63';
+      const kept = service.issue({ id: 'user-7', roles: ['user'] }, SESSION).token;
+      const doomed = service.issue({ id: 'user-7', roles: ['user'] }, other).token;
+      expect(service.verify(doomed).sessionId).toBe(other);
+
+      revoked.add([other]);
+
+      expect(() => service.verify(doomed)).toThrow(RevokedAccessTokenError);
+      expect(service.verify(kept).sessionId).toBe(SESSION);
     });
 
     it.each(['JWT', 'jwt', undefined])('rejects a token whose typ is %p', (typ) => {
@@ -202,7 +229,7 @@ describe('AccessTokenService', () => {
 
     it('rejects a token whose payload was changed after signing', () => {
       const [header, payload, signature] = service
-        .issue({ id: 'user-42', roles: ['user'] })
+        .issue({ id: 'user-42', roles: ['user'] }, SESSION)
         .token.split('.');
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
       const tampered = `${header}.${base64url({ ...claims, roles: ['admin'] })}.${signature}`;
@@ -219,7 +246,7 @@ describe('AccessTokenService', () => {
 
   describe('keyFor', () => {
     it('returns the signing key for a token carrying our kid', () => {
-      expect(service.keyFor(service.issue({ id: 'u', roles: ['user'] }).token)).toBe(
+      expect(service.keyFor(service.issue({ id: 'u', roles: ['user'] }, SESSION).token)).toBe(
         keys.signing.key,
       );
     });
@@ -233,7 +260,7 @@ describe('AccessTokenService', () => {
 
     it('returns undefined for a token signed by another key', () => {
       const other = SigningKeys.fromHmacSecret('a-different-secret-of-enough-length-012345');
-      const token = new AccessTokenService(new JwtService({}), other, config).issue({
+      const token = new AccessTokenService(new JwtService({}), other, revoked, config).issue({
         id: 'u',
         roles: ['user'],
       }).token;

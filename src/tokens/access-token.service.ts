@@ -11,10 +11,14 @@ import {
   type AccessTokenClaims,
   type IssuedAccessToken,
 } from './access-token-claims.js';
+import { RevokedSessions } from './revoked-sessions.js';
 import { SigningKeys } from './signing-keys.js';
 
 /** Why a token that verified cryptographically is still not an access token we accept. */
 export class InvalidAccessTokenError extends Error {}
+
+/** The token is genuine, but its session has been revoked (logout, reuse, admin action). */
+export class RevokedAccessTokenError extends InvalidAccessTokenError {}
 
 /** Reads the `kid` from a compact JWT's header without trusting anything else in it. */
 function headerKid(token: string): unknown {
@@ -45,6 +49,7 @@ export class AccessTokenService {
   constructor(
     private readonly jwt: JwtService,
     private readonly keys: SigningKeys,
+    private readonly revoked: RevokedSessions,
     @Inject(jwtConfig.KEY) private readonly config: ConfigType<typeof jwtConfig>,
   ) {
     this.verifyOptions = {
@@ -56,14 +61,14 @@ export class AccessTokenService {
     };
   }
 
-  issue(user: { id: string; roles: Role[] }): IssuedAccessToken {
+  issue(user: { id: string; roles: Role[] }, sessionId: string): IssuedAccessToken {
     const { kid, algorithm, key } = this.keys.signing;
     const tokenId = randomUUID();
     // iat is set here, not by jsonwebtoken, so the claims returned are exactly the token's.
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresIn = this.config.accessTokenTtlSeconds;
     const token = this.jwt.sign(
-      { roles: user.roles, iat: issuedAt },
+      { sid: sessionId, roles: user.roles, iat: issuedAt },
       {
         privateKey: key,
         algorithm,
@@ -81,6 +86,7 @@ export class AccessTokenService {
       expiresIn,
       claims: {
         userId: user.id,
+        sessionId,
         roles: user.roles,
         tokenId,
         issuedAt: new Date(issuedAt * 1000),
@@ -94,24 +100,29 @@ export class AccessTokenService {
     return this.keys.find(headerKid(token))?.key;
   }
 
-  /** Checks what signature verification does not: token type and the claims we rely on. */
+  /**
+   * Checks what signature verification does not: token type, the claims we rely on, and that the
+   * session is not revoked (a map lookup, no query).
+   */
   claimsFrom(decoded: Jwt): AccessTokenClaims {
     const payload = decoded.payload as JwtPayload;
     if (!isAccessTokenType(decoded.header.typ)) {
       throw new InvalidAccessTokenError('not an access token');
     }
-    const { sub, jti, iat, exp, roles } = payload;
+    const { sub, jti, iat, exp, roles, sid } = payload;
     if (typeof exp !== 'number' || typeof iat !== 'number') {
       throw new InvalidAccessTokenError('exp and iat are required');
     }
-    if (typeof sub !== 'string' || typeof jti !== 'string') {
-      throw new InvalidAccessTokenError('sub and jti are required');
+    if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string') {
+      throw new InvalidAccessTokenError('sub, jti and sid are required');
     }
     if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
       throw new InvalidAccessTokenError('roles must be a list');
     }
+    if (this.revoked.has(sid)) throw new RevokedAccessTokenError('session revoked');
     return {
       userId: sub,
+      sessionId: sid,
       roles: roles as Role[],
       tokenId: jti,
       issuedAt: new Date(iat * 1000),

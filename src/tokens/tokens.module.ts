@@ -1,12 +1,20 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { jwtConfig } from '../config/jwt.config.js';
 import { AccessTokenService } from './access-token.service.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { RevocationFeed } from './revocation-feed.js';
+import { RevokedSessions } from './revoked-sessions.js';
+import { Session } from './session.entity.js';
+import { SessionsCleanup } from './sessions-cleanup.js';
+import { SessionsService } from './sessions.service.js';
 import { SigningKeys } from './signing-keys.js';
+import { UserEventsListener } from './user-events.listener.js';
 
 @Module({
-  imports: [JwtModule.register({})],
+  imports: [JwtModule.register({}), TypeOrmModule.forFeature([Session, RefreshToken])],
   providers: [
     {
       provide: SigningKeys,
@@ -15,7 +23,12 @@ import { SigningKeys } from './signing-keys.js';
         SigningKeys.load({ secret: config.secret, dataDir: config.dataDir }),
     },
     AccessTokenService,
+    SessionsService,
+    RevokedSessions,
+    RevocationFeed,
+    SessionsCleanup,
+    UserEventsListener,
   ],
-  exports: [AccessTokenService],
+  exports: [AccessTokenService, SessionsService],
 })
 export class TokensModule {}

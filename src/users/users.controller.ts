@@ -38,13 +38,18 @@ export class UsersController {
 
   @Post('password')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Password changed' })
+  @ApiNoContentResponse({ description: 'Password changed; every other session is signed out' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiForbiddenResponse({ type: ErrorResponseDto, description: '`invalid_current_password`' })
   async changePassword(
     @CurrentUser() user: AuthUser,
     @Body() dto: ChangePasswordDto,
   ): Promise<void> {
-    await this.users.changePassword(user.userId, dto.currentPassword, dto.newPassword);
+    await this.users.changePassword(
+      user.userId,
+      dto.currentPassword,
+      dto.newPassword,
+      user.sessionId,
+    );
   }
 }

@@ -4,6 +4,7 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { ErrorCode } from '../common/errors/error-codes.js';
@@ -13,6 +14,7 @@ import { normalizeEmail } from './dto/email.decorator.js';
 import type { RegisterUserDto } from './dto/register-user.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import type { Role } from './role.js';
+import { UserEvent, type UserEventPayload } from './user-events.js';
 import { User } from './user.entity.js';
 
 const isUniqueViolation = (error: unknown) =>
@@ -23,6 +25,7 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly hasher: PasswordHasher,
+    private readonly events: EventEmitter2,
   ) {}
 
   async register(dto: RegisterUserDto, roles: Role[] = ['user']): Promise<User> {
@@ -76,7 +79,13 @@ export class UsersService {
     return this.users.save(user);
   }
 
-  async changePassword(id: string, currentPassword: string, newPassword: string): Promise<void> {
+  /** Other sessions are signed out; `keepSessionId`, the one making the change, stays. */
+  async changePassword(
+    id: string,
+    currentPassword: string,
+    newPassword: string,
+    keepSessionId?: string,
+  ): Promise<void> {
     const user = await this.findById(id);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       // 403, not 401: a client treats 401 as "refresh the access token and retry".
@@ -88,6 +97,7 @@ export class UsersService {
     user.passwordHash = await this.hasher.hash(newPassword);
     user.passwordChangedAt = new Date();
     await this.users.save(user);
+    await this.emit(UserEvent.PasswordChanged, { userId: id, keepSessionId });
   }
 
   async adminUpdate(actorId: string, id: string, changes: AdminUpdateUserDto): Promise<User> {
@@ -98,17 +108,26 @@ export class UsersService {
     ) {
       throw this.selfLockout();
     }
+    const rolesChanged =
+      changes.roles !== undefined &&
+      [...changes.roles].sort().join() !== [...user.roles].sort().join();
+    const disabling = changes.disabled === true && user.disabledAt === null;
     if (changes.roles !== undefined) user.roles = changes.roles;
     if (changes.displayName !== undefined) user.displayName = changes.displayName;
     if (changes.disabled !== undefined) {
       user.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
     }
-    return this.users.save(user);
+    const saved = await this.users.save(user);
+    // Tokens carry the roles and sessions outlive a disabled account: sign the user out.
+    if (disabling) await this.emit(UserEvent.Disabled, { userId: id });
+    else if (rolesChanged) await this.emit(UserEvent.RolesChanged, { userId: id });
+    return saved;
   }
 
   async remove(actorId: string, id: string): Promise<void> {
     if (actorId === id) throw this.selfLockout();
     const user = await this.findById(id);
+    await this.emit(UserEvent.Deleting, { userId: id });
     await this.users.remove(user);
   }
 
@@ -126,6 +145,11 @@ export class UsersService {
       .execute();
     // RETURNING yields a row only when the insert happened.
     return (result.raw as unknown[]).length > 0;
+  }
+
+  /** Awaited, so the listeners (session revocation) finish before the response leaves. */
+  private async emit(event: string, payload: UserEventPayload): Promise<void> {
+    await this.events.emitAsync(event, payload);
   }
 
   private selfLockout(): ConflictException {

@@ -7,6 +7,9 @@ export class SessionResponseDto {
   @ApiProperty({ format: 'uuid' })
   userId: string;
 
+  @ApiProperty({ format: 'uuid', description: 'The session the token belongs to (`sid`)' })
+  sessionId: string;
+
   @ApiProperty({ enum: ROLES, isArray: true })
   roles: Role[];
 
@@ -16,6 +19,7 @@ export class SessionResponseDto {
   static from(user: AuthUser): SessionResponseDto {
     return Object.assign(new SessionResponseDto(), {
       userId: user.userId,
+      sessionId: user.sessionId,
       roles: user.roles,
       expiresAt: user.expiresAt,
     });

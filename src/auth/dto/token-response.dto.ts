@@ -10,4 +10,14 @@ export class TokenResponseDto {
 
   @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })
   expiresIn: number;
+
+  @ApiProperty({
+    description:
+      'Opaque, single-use refresh token for POST /auth/refresh (also set as the HttpOnly cookie ' +
+      '`refresh_token`). Using it twice revokes the session.',
+  })
+  refreshToken: string;
+
+  @ApiProperty({ description: 'When the refresh token expires' })
+  refreshExpiresAt: Date;
 }

@@ -5,6 +5,7 @@ import { JwtService } from '@nestjs/jwt';
 import jsonwebtoken from 'jsonwebtoken';
 import type { jwtConfig } from '../../config/jwt.config.js';
 import { AccessTokenService } from '../../tokens/access-token.service.js';
+import { RevokedSessions } from '../../tokens/revoked-sessions.js';
 import { SigningKeys } from '../../tokens/signing-keys.js';
 import { Public } from '../decorators/public.decorator.js';
 import { JwtStrategy } from '../strategies/jwt.strategy.js';
@@ -112,14 +113,19 @@ describe('JwtAuthGuard', () => {
       isProduction: false,
     };
     const keys = SigningKeys.fromHmacSecret(secret);
-    const accessTokens = new AccessTokenService(new JwtService({}), keys, config);
+    const revoked = new RevokedSessions(
+      null as never,
+      { revocationRetentionSeconds: 900 } as never,
+    );
+    const accessTokens = new AccessTokenService(new JwtService({}), keys, revoked, config);
+    const SESSION = '5f0c2a8e-0d7b-4c39-9a51-3e2b8f6d1c40';
     // Registers itself with passport as 'jwt', as it does when Nest instantiates it.
     new JwtStrategy(accessTokens);
 
     const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
     it('authenticates a valid access token and puts its claims on the request', async () => {
-      const issued = accessTokens.issue({ id: 'user-42', roles: ['admin'] });
+      const issued = accessTokens.issue({ id: 'user-42', roles: ['admin'] }, SESSION);
       const request: { headers: object; user?: unknown } = bearer(issued.token);
 
       await expect(guard.canActivate(contextFor(MixedController, 'me', request))).resolves.toBe(
@@ -144,7 +150,7 @@ describe('JwtAuthGuard', () => {
     });
 
     it('answers an expired token with 401 token_expired', async () => {
-      const expired = jsonwebtoken.sign({ roles: ['user'] }, keys.signing.key, {
+      const expired = jsonwebtoken.sign({ roles: ['user'], sid: SESSION }, keys.signing.key, {
         algorithm: 'HS256',
         keyid: keys.signing.kid,
         header: { alg: 'HS256', typ: 'at+jwt' },

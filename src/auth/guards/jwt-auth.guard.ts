@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import jsonwebtoken from 'jsonwebtoken';
 import { ErrorCode } from '../../common/errors/error-codes.js';
+import { RevokedAccessTokenError } from '../../tokens/access-token.service.js';
 import type { AuthUser } from '../auth-user.js';
 import { isPublicRoute } from '../auth-metadata.js';
 
@@ -40,6 +41,12 @@ export function authenticationError(cause: unknown): UnauthorizedException {
     return new UnauthorizedException({
       code: ErrorCode.TokenExpired,
       message: 'The access token has expired',
+    });
+  }
+  if (cause instanceof RevokedAccessTokenError) {
+    return new UnauthorizedException({
+      code: ErrorCode.TokenRevoked,
+      message: 'The access token has been revoked',
     });
   }
   if (cause instanceof Error && cause.message === NO_TOKEN) {

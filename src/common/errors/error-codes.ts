@@ -11,7 +11,12 @@ export const ErrorCode = {
   MissingToken: 'missing_token',
   InvalidToken: 'invalid_token',
   TokenExpired: 'token_expired',
+  TokenRevoked: 'token_revoked',
   InvalidCredentials: 'invalid_credentials',
+  // 401 from POST /auth/refresh (RFC 6749 §5.2 names the first one)
+  InvalidGrant: 'invalid_grant',
+  RefreshTokenReused: 'refresh_token_reused',
+  SessionExpired: 'session_expired',
   // 403
   InsufficientRole: 'insufficient_role',
   InvalidCurrentPassword: 'invalid_current_password',
@@ -36,4 +41,5 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const INVALID_TOKEN_CODES: ReadonlySet<string> = new Set([
   ErrorCode.InvalidToken,
   ErrorCode.TokenExpired,
+  ErrorCode.TokenRevoked,
 ]);

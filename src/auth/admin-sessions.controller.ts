@@ -1,0 +1,27 @@
+import { Controller, Delete, HttpCode } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
+import { UuidParam } from '../common/validation/uuid-param.decorator.js';
+import { SessionsService } from '../tokens/sessions.service.js';
+import { UsersService } from '../users/users.service.js';
+import { Roles } from './decorators/roles.decorator.js';
+
+/** Signing a user out everywhere, for administrators. */
+@ApiTags('users')
+@Roles('admin')
+@Controller('users/:id/sessions')
+export class AdminSessionsController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Delete()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Every session of the user is revoked' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async revokeAll(@UuidParam() id: string): Promise<void> {
+    await this.users.findById(id);
+    await this.sessions.revokeAllOfUser(id, 'revoked_by_admin');
+  }
+}

@@ -1,0 +1,11 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { ClientInfo } from '../../tokens/sessions.service.js';
+
+/** The caller's address and user agent, recorded with the session it opens. */
+export const Client = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): ClientInfo => {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    return { ip: request.ip, userAgent: request.headers['user-agent'] };
+  },
+);

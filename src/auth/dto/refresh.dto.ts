@@ -1,0 +1,12 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+
+export class RefreshDto {
+  @ApiPropertyOptional({
+    description: 'The refresh token; when omitted, the `refresh_token` cookie is used',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  refreshToken?: string;
+}

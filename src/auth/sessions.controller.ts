@@ -1,0 +1,30 @@
+import { Controller, Delete, Get, HttpCode } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
+import { UuidParam } from '../common/validation/uuid-param.decorator.js';
+import { SessionsService } from '../tokens/sessions.service.js';
+import type { AuthUser } from './auth-user.js';
+import { CurrentUser } from './decorators/current-user.decorator.js';
+import { ActiveSessionDto } from './dto/active-session.dto.js';
+
+/** The caller's own sessions (signed-in devices). */
+@ApiTags('auth')
+@Controller('auth/sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [ActiveSessionDto] })
+  async list(@CurrentUser() user: AuthUser): Promise<ActiveSessionDto[]> {
+    const sessions = await this.sessions.listActive(user.userId);
+    return sessions.map((session) => ActiveSessionDto.from(session, user.sessionId));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The session is revoked' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such session of yours' })
+  async revoke(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<void> {
+    await this.sessions.revokeOwn(user.userId, id, 'revoked_by_user');
+  }
+}

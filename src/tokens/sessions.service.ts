@@ -1,0 +1,246 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ErrorCode } from '../common/errors/error-codes.js';
+import { sessionsConfig } from '../config/sessions.config.js';
+import type { Role } from '../users/role.js';
+import { generateRefreshToken, hashRefreshToken } from './refresh-token-secret.js';
+import { notifyRevoked } from './revocation-feed.js';
+import { RevokedSessions } from './revoked-sessions.js';
+import { refreshRefused } from './session-errors.js';
+
+export interface ClientInfo {
+  userAgent?: string;
+  ip?: string;
+}
+
+export interface IssuedRefreshToken {
+  sessionId: string;
+  refreshToken: string;
+  refreshExpiresAt: Date;
+}
+
+export interface RotatedSession extends IssuedRefreshToken {
+  userId: string;
+  roles: Role[];
+}
+
+export interface ActiveSession {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export type RevocationReason =
+  | 'logout'
+  | 'logout_all'
+  | 'revoked_by_user'
+  | 'revoked_by_admin'
+  | 'refresh_token_reused'
+  | 'password_changed'
+  | 'user_disabled'
+  | 'roles_changed'
+  | 'user_deleted';
+
+type Rotation =
+  | { outcome: 'rotated'; session: RotatedSession; revokedIds?: undefined }
+  | { outcome: 'reused'; revokedIds: string[] }
+  | { outcome: 'invalid' | 'session_expired'; revokedIds?: string[] };
+
+const clip = (value: string | undefined, length: number) => value?.slice(0, length) || null;
+
+/**
+ * Sessions and their refresh tokens: open at sign-in, rotate on refresh (single use, with reuse
+ * detection), revoke. Revocations reach `RevokedSessions` here and other instances by NOTIFY.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly revoked: RevokedSessions,
+    @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
+  ) {}
+
+  /** Opens a session with its first refresh token: one statement, so nothing is half-written. */
+  async open(userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+    const { token, hash } = generateRefreshToken();
+    const [row] = await this.dataSource.query(
+      `WITH session AS (
+         INSERT INTO sessions (user_id, expires_at, user_agent, ip)
+         VALUES ($1, now() + make_interval(secs => $2), $3, $4)
+         RETURNING id, expires_at)
+       INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
+       SELECT id, $5, LEAST(now() + make_interval(secs => $6), expires_at) FROM session
+       RETURNING session_id, expires_at`,
+      [
+        userId,
+        this.config.sessionMaxAgeSeconds,
+        clip(client.userAgent, 512),
+        clip(client.ip, 64),
+        hash,
+        this.config.refreshTokenTtlSeconds,
+      ],
+    );
+    return { sessionId: row.session_id, refreshToken: token, refreshExpiresAt: row.expires_at };
+  }
+
+  /**
+   * Exchanges a refresh token for its successor. The token's row is locked for the whole
+   * transaction, so of concurrent presentations exactly one rotates; the others then find it
+   * used, which is treated as theft: the whole session is revoked.
+   */
+  async rotate(refreshToken: string): Promise<RotatedSession> {
+    const result = await this.dataSource.transaction((manager) =>
+      this.rotateWithin(manager, hashRefreshToken(refreshToken)),
+    );
+    // Thrown after the commit, so the revocation it reports is not rolled back with it.
+    if (result.revokedIds?.length) this.revoked.add(result.revokedIds);
+    if (result.outcome === 'rotated') return result.session;
+    if (result.outcome === 'reused') throw refreshRefused.reused();
+    if (result.outcome === 'session_expired') throw refreshRefused.sessionExpired();
+    throw refreshRefused.invalid();
+  }
+
+  private async rotateWithin(manager: EntityManager, tokenHash: string): Promise<Rotation> {
+    const [row] = await manager.query(
+      `SELECT rt.id, rt.session_id, rt.used_at, rt.expires_at <= now() AS token_expired,
+              s.revoked_at, s.expires_at AS session_expires_at,
+              s.expires_at <= now() AS session_expired,
+              u.id AS user_id, u.roles, u.disabled_at
+         FROM refresh_tokens rt
+         JOIN sessions s ON s.id = rt.session_id
+         LEFT JOIN users u ON u.id = s.user_id
+        WHERE rt.token_hash = $1
+          FOR UPDATE OF rt`,
+      [tokenHash],
+    );
+    if (!row) return { outcome: 'invalid' };
+    if (row.used_at) {
+      const revokedIds = await this.revokeWithin(
+        manager,
+        'id = $1',
+        [row.session_id],
+        'refresh_token_reused',
+      );
+      return { outcome: 'reused', revokedIds };
+    }
+    if (row.revoked_at) return { outcome: 'invalid' };
+    if (row.session_expired) return { outcome: 'session_expired' };
+    if (row.token_expired) return { outcome: 'invalid' };
+    if (!row.user_id || row.disabled_at) {
+      const revokedIds = await this.revokeWithin(
+        manager,
+        'id = $1',
+        [row.session_id],
+        'user_disabled',
+      );
+      return { outcome: 'invalid', revokedIds };
+    }
+
+    const next = generateRefreshToken();
+    const [created] = await manager.query(
+      `WITH used AS (UPDATE refresh_tokens SET used_at = now() WHERE id = $1),
+            touched AS (UPDATE sessions SET last_used_at = now() WHERE id = $2)
+       INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
+       VALUES ($2, $3, LEAST(now() + make_interval(secs => $4), $5))
+       RETURNING expires_at`,
+      [
+        row.id,
+        row.session_id,
+        next.hash,
+        this.config.refreshTokenTtlSeconds,
+        row.session_expires_at,
+      ],
+    );
+    return {
+      outcome: 'rotated',
+      session: {
+        sessionId: row.session_id,
+        userId: row.user_id,
+        roles: row.roles,
+        refreshToken: next.token,
+        refreshExpiresAt: created.expires_at,
+      },
+    };
+  }
+
+  /** The user's sessions that can still be refreshed, newest first. */
+  async listActive(userId: string): Promise<ActiveSession[]> {
+    const rows = await this.dataSource.query(
+      `SELECT s.id, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.ip
+         FROM sessions s
+        WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+          AND EXISTS (SELECT 1 FROM refresh_tokens rt
+                       WHERE rt.session_id = s.id AND rt.used_at IS NULL AND rt.expires_at > now())
+        ORDER BY s.created_at DESC, s.id`,
+      [userId],
+    );
+    return rows.map((row: Record<string, unknown>) => ({
+      id: row.id,
+      createdAt: row.created_at,
+      lastUsedAt: row.last_used_at,
+      expiresAt: row.expires_at,
+      userAgent: row.user_agent,
+      ip: row.ip,
+    }));
+  }
+
+  /** Revokes one of the user's sessions; 404 when it is not theirs (or does not exist). */
+  async revokeOwn(userId: string, sessionId: string, reason: RevocationReason): Promise<void> {
+    const [owned] = await this.dataSource.query(
+      'SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2',
+      [sessionId, userId],
+    );
+    if (!owned) {
+      throw new NotFoundException({ code: ErrorCode.NotFound, message: 'Session not found' });
+    }
+    await this.revoke('id = $1', [sessionId], reason);
+  }
+
+  /** Revokes every session of the user, but `exceptSessionId` when given. */
+  revokeAllOfUser(
+    userId: string,
+    reason: RevocationReason,
+    exceptSessionId?: string,
+  ): Promise<string[]> {
+    return exceptSessionId
+      ? this.revoke('user_id = $1 AND id <> $2', [userId, exceptSessionId], reason)
+      : this.revoke('user_id = $1', [userId], reason);
+  }
+
+  private async revoke(
+    where: string,
+    params: unknown[],
+    reason: RevocationReason,
+  ): Promise<string[]> {
+    const ids = await this.dataSource.transaction((manager) =>
+      this.revokeWithin(manager, where, params, reason),
+    );
+    this.revoked.add(ids);
+    return ids;
+  }
+
+  /** Marks the matching live sessions revoked and announces them (delivered on commit). */
+  private async revokeWithin(
+    manager: EntityManager,
+    where: string,
+    params: unknown[],
+    reason: RevocationReason,
+  ): Promise<string[]> {
+    // Wrapped in a CTE so the driver returns the rows (a bare UPDATE yields [rows, count]).
+    const rows: { id: string }[] = await manager.query(
+      `WITH revoked AS (
+         UPDATE sessions SET revoked_at = now(), revoked_reason = $${params.length + 1}
+          WHERE ${where} AND revoked_at IS NULL
+          RETURNING id)
+       SELECT id FROM revoked`,
+      [...params, reason],
+    );
+    const ids = rows.map((row) => row.id);
+    await notifyRevoked(manager, ids);
+    return ids;
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * What happened to an account that may have to end its sessions. `users` emits these (awaited,
+ * with `emitAsync`, so sessions are revoked before the response); `tokens` acts on them, so
+ * `users` never depends on `tokens`.
+ */
+export const UserEvent = {
+  PasswordChanged: 'user.password_changed',
+  Disabled: 'user.disabled',
+  RolesChanged: 'user.roles_changed',
+  /** Emitted before the row is deleted, while its sessions can still be found. */
+  Deleting: 'user.deleting',
+} as const;
+
+export interface UserEventPayload {
+  userId: string;
+  /** The session that made the change and stays signed in (a password change). */
+  keepSessionId?: string;
+}
