@@ -260,10 +260,13 @@ describe('AccessTokenService', () => {
 
     it('returns undefined for a token signed by another key', () => {
       const other = SigningKeys.fromHmacSecret('a-different-secret-of-enough-length-012345');
-      const token = new AccessTokenService(new JwtService({}), other, revoked, config).issue({
-        id: 'u',
-        roles: ['user'],
-      }).token;
+      const token = new AccessTokenService(new JwtService({}), other, revoked, config).issue(
+        {
+          id: 'u',
+          roles: ['user'],
+        },
+        SESSION,
+      ).token;
 
       expect(service.keyFor(token)).toBeUndefined();
     });

@@ -39,6 +39,7 @@ function contextFor(controller: Controller, handler: string, request: object): E
 function userWith(...roles: Role[]): AuthUser {
   return {
     userId: '6f1c2a9e-3b1d-4c1e-9a51-0d2b8f6a7c11',
+    sessionId: '0d2b8f6a-7c11-4c1e-9a51-6f1c2a9e3b1d',
     roles,
     tokenId: 'c1f0e9d8-7b6a-4c3d-8e2f-1a0b9c8d7e6f',
     issuedAt: new Date(),
