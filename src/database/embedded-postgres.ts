@@ -63,7 +63,7 @@ async function acquireLock(lockPath: string, directory: string): Promise<void> {
         );
       }
       if (owner === process.pid) {
-        throw new Error(`The embedded database in ${directory} is already open in this process.`);
+        throw new Error(`The embedded database in ${directory} is already in use by this process.`);
       }
       await rm(lockPath, { force: true });
     }

@@ -12,6 +12,8 @@ import { sessionsConfig } from '../config/sessions.config.js';
 import { RevokedSessions } from './revoked-sessions.js';
 
 export const REVOCATION_CHANNEL = 'sentinel_sessions_revoked';
+/** Names the LISTEN connection in pg_stat_activity. */
+export const REVOCATION_FEED_APPLICATION = 'sentinel-revocation-feed';
 /** NOTIFY payloads are limited to 8000 bytes; 100 quoted uuids stay well under. */
 const IDS_PER_NOTIFICATION = 100;
 const MAX_RETRY_DELAY_MS = 10_000;
@@ -66,6 +68,7 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
       connectionString: this.config.databaseUrl,
       connectionTimeoutMillis: 5_000,
       keepAlive: true,
+      application_name: REVOCATION_FEED_APPLICATION,
     });
     client.on('notification', (message) => this.receive(message.payload));
     client.on('error', (error) => this.lost(client, error));

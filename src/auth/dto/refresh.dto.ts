@@ -7,6 +7,6 @@ export class RefreshDto {
   })
   @IsOptional()
   @IsString()
-  @MaxLength(256)
+  @MaxLength(4096)
   refreshToken?: string;
 }
