@@ -36,9 +36,13 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, {
     logger: logLevels(env.LOG_LEVEL),
     abortOnError: false,
+    // JSON only: no urlencoded parser, so a cross-site HTML form cannot post to /auth/login.
+    bodyParser: false,
   });
   await app.register(fastifyCookie);
   const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's own parsers are JSON and text/plain; text is no more a JSON body than a form is.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();

@@ -67,6 +67,7 @@ describe('auth: register, login, session', () => {
       ['a malformed email', { email: 'not-an-email' }, 'email'],
       ['a missing email', { email: undefined }, 'email'],
       ['a non-string password', { password: 123456789012 }, 'password'],
+      ['a display name with a NUL character', { displayName: 'x\u0000' }, 'displayName'],
     ])('rejects %s with 400 validation_failed', async (_label, change, field) => {
       const body = { email: uniqueEmail(), password: 'a perfectly long password', ...change };
       const response = await t.http.post('/auth/register').send(body).expect(400);
@@ -96,6 +97,23 @@ describe('auth: register, login, session', () => {
       expect(response.body).toMatchObject({ statusCode: 400, code: 'invalid_json' });
       expect(JSON.stringify(response.body)).not.toMatch(/\bat .+\.js:\d+/);
     });
+  });
+
+  describe('content types', () => {
+    it.each([
+      ['an HTML form', 'application/x-www-form-urlencoded', 'email=a%40b.co&password=xxxxxxxxxxxx'],
+      ['plain text', 'text/plain', '{"email":"a@b.co","password":"xxxxxxxxxxxx"}'],
+    ])(
+      'refuses %s body with 415 (JSON only, so no cross-site form posts)',
+      async (_label, type, body) => {
+        const response = await t.http
+          .post('/auth/login')
+          .set('content-type', type)
+          .send(body)
+          .expect(415);
+        expect(response.body).toMatchObject({ statusCode: 415, code: 'unsupported_media_type' });
+      },
+    );
   });
 
   describe('POST /auth/login', () => {

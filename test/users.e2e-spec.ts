@@ -50,6 +50,7 @@ describe('users', () => {
       ['email', { email: 'other@example.com' }],
       ['an empty display name', { displayName: '   ' }],
       ['a display name over 100 characters', { displayName: 'n'.repeat(101) }],
+      ['a display name with control characters', { displayName: 'x\u0000y' }],
     ])('PATCH /users/me rejects %s with 400', async (_label, body) => {
       const response = await t.http
         .patch('/users/me')
@@ -185,6 +186,9 @@ describe('users', () => {
       ['an unknown role', { roles: ['superuser'] }],
       ['no roles at all', { roles: [] }],
       ['a non-boolean disabled', { disabled: 'yes' }],
+      ['null roles', { roles: null }],
+      ['a null disabled', { disabled: null }],
+      ['a display name with a NUL character', { displayName: 'a\u0000b' }],
       ['an unknown property', { passwordHash: 'x' }],
     ])('PATCH /users/:id rejects %s with 400', async (_label, body) => {
       const { id } = await registerUser(t.http);

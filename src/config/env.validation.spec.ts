@@ -114,21 +114,23 @@ describe('validateEnv', () => {
 
   describe('JWT_SECRET', () => {
     it(`accepts a secret of exactly ${MIN_SECRET_BYTES} bytes`, () => {
-      const secret = 'a'.repeat(MIN_SECRET_BYTES);
+      const secret = '0123456789abcdefghijklmnopqrstuv';
+      expect(Buffer.byteLength(secret)).toBe(MIN_SECRET_BYTES);
 
       expect(validateEnv({ JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
     });
 
     it(`rejects a secret shorter than ${MIN_SECRET_BYTES} bytes`, () => {
-      expect(configError({ JWT_SECRET: 'a'.repeat(MIN_SECRET_BYTES - 1) }).message).toBe(
+      expect(configError({ JWT_SECRET: '0123456789abcdefghijklmnopqrstu' }).message).toBe(
         `Invalid configuration: JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2)`,
       );
     });
 
     it('counts UTF-8 bytes, not characters', () => {
-      // 'é' is two bytes in UTF-8: 16 characters are 32 bytes, 15 are 30.
-      expect(validateEnv({ JWT_SECRET: 'é'.repeat(16) }).JWT_SECRET).toBe('é'.repeat(16));
-      expect(configError({ JWT_SECRET: 'é'.repeat(15) }).message).toContain(
+      // Each of these is two bytes in UTF-8: 16 characters are 32 bytes, 15 are 30.
+      const twoByte = 'éàüöçñøåæîêëïôûù';
+      expect(validateEnv({ JWT_SECRET: twoByte }).JWT_SECRET).toBe(twoByte);
+      expect(configError({ JWT_SECRET: twoByte.slice(1) }).message).toContain(
         `at least ${MIN_SECRET_BYTES} bytes`,
       );
     });
@@ -144,6 +146,19 @@ describe('validateEnv', () => {
     ])('rejects the placeholder %p as a placeholder', (secret) => {
       expect(configError({ JWT_SECRET: secret, NODE_ENV: 'production' }).message).toBe(
         'Invalid configuration: JWT_SECRET is a well-known placeholder; use 32+ random bytes',
+      );
+    });
+
+    it.each([
+      ['a repeated character', 'a'.repeat(64)],
+      ['a short repeated pattern', '12341234'.repeat(8)],
+      [
+        'the NestJS documentation sample',
+        'DO NOT USE THIS VALUE. INSTEAD, CREATE A COMPLEX SECRET AND KEEP IT SAFE OUTSIDE OF THE SOURCE CODE.',
+      ],
+    ])('rejects %s, long enough but not random', (_label, secret) => {
+      expect(configError({ JWT_SECRET: secret }).message).toMatch(
+        /^Invalid configuration: JWT_SECRET (looks like a|is a well-known) placeholder/,
       );
     });
 

@@ -14,6 +14,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import { firstConstraint } from '../common/validation/first-constraint.js';
 import { parseDurationSeconds } from './duration.js';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -45,7 +46,12 @@ const PLACEHOLDER_SECRETS = [
   'supersecret',
   'replace-me',
   'placeholder',
+  // The NestJS documentation's sample, long enough to pass a length check.
+  'do not use this value. instead, create a complex secret and keep it safe outside of the source code.',
 ];
+
+/** Random secrets of 32+ bytes have far more distinct characters; `aaaa…` or `1234…` do not. */
+const MIN_DISTINCT_CHARACTERS = 10;
 
 const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -154,13 +160,8 @@ export class EnvironmentVariables {
   LOG_LEVEL: LogLevel = 'log';
 }
 
-/** Type checks first: "PORT must be an integer" says more about `PORT=abc` than its range does. */
-const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isString', 'isIn', 'matches', 'isEmail'];
-
 function firstMessage(error: ValidationError): string {
-  const constraints = error.constraints ?? {};
-  const key = TYPE_CONSTRAINTS.find((name) => name in constraints) ?? Object.keys(constraints)[0];
-  return key ? constraints[key] : `${error.property} is invalid`;
+  return firstConstraint(error.constraints) ?? `${error.property} is invalid`;
 }
 
 function checkSecret(env: EnvironmentVariables): string | undefined {
@@ -175,6 +176,9 @@ function checkSecret(env: EnvironmentVariables): string | undefined {
   }
   if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
     return `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2)`;
+  }
+  if (new Set(secret).size < MIN_DISTINCT_CHARACTERS) {
+    return 'JWT_SECRET looks like a placeholder, not random bytes (e.g. `openssl rand -base64 48`)';
   }
   return undefined;
 }

@@ -1,16 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
-export class ErrorDetailDto {
-  @ApiProperty({ example: 'password' })
-  field: string;
-
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'string' },
-    example: { minLength: 'password must be longer than or equal to 12 characters' },
-  })
-  constraints: Record<string, string>;
-}
+import { ErrorDetailDto } from './error-detail.dto.js';
 
 /** The one error body of the API. */
 export class ErrorResponseDto {

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { ErrorCode } from './error-codes.js';
-import type { ErrorDetailDto } from './error-response.dto.js';
+import type { ErrorDetailDto } from './error-detail.dto.js';
 
 export interface ErrorResponse {
   statusCode: number;
@@ -97,8 +97,9 @@ export function toErrorResponse(exception: unknown): ErrorResponse | undefined {
   if (exception instanceof QueryFailedError) {
     const code = errorCode(exception);
     if (code === '23505') return build(409, ErrorCode.Conflict, 'The resource already exists');
-    if (code === '22P02' || code === '22007' || code === '22008') {
-      return build(400, ErrorCode.BadRequest, 'A value has an invalid format');
+    // Class 22 (data exception) and NOT NULL / CHECK violations: a value validation let through.
+    if (code?.startsWith('22') || code === '23502' || code === '23514') {
+      return build(400, ErrorCode.BadRequest, 'A value is invalid or out of range');
     }
   }
   if (isDatabaseUnavailable(exception)) {

@@ -1,6 +1,7 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ErrorCode } from '../errors/error-codes.js';
-import type { ErrorDetailDto } from '../errors/error-response.dto.js';
+import type { ErrorDetailDto } from '../errors/error-detail.dto.js';
+import { firstConstraint } from './first-constraint.js';
 
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetailDto[] {
   return errors.flatMap((error) => {
@@ -21,7 +22,7 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => {
       const details = flatten(errors);
-      const first = Object.values(details[0]?.constraints ?? {})[0];
+      const first = firstConstraint(details[0]?.constraints);
       return new BadRequestException({
         code: ErrorCode.ValidationFailed,
         message: first ? `Validation failed: ${first}` : 'Validation failed',

@@ -3,16 +3,19 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
+  IsArray,
   IsBoolean,
   IsIn,
-  IsOptional,
+  ValidateIf,
 } from 'class-validator';
 import { ROLES, type Role } from '../role.js';
 import { DisplayNameField } from './display-name.decorator.js';
 
 export class AdminUpdateUserDto {
   @ApiPropertyOptional({ enum: ROLES, isArray: true, example: ['user', 'admin'] })
-  @IsOptional()
+  // Absent means unchanged; null is not a role list (IsOptional would let it through).
+  @ValidateIf((_, value) => value !== undefined)
+  @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(ROLES.length)
   @ArrayUnique()
@@ -20,7 +23,7 @@ export class AdminUpdateUserDto {
   roles?: Role[];
 
   @ApiPropertyOptional({ description: 'true disables sign-in; false enables it again' })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsBoolean()
   disabled?: boolean;
 
