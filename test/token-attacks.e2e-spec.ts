@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createUser, type TestUser } from './factories/user.factory.js';
 import { b64, decodeToken, forgeWithAppSecret, hmacToken } from './support/jwt.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -86,6 +88,42 @@ describe('access-token verification refuses forged and malformed tokens', () => 
       }
       const { kid: _kid, ...withoutKid } = header;
       await expectRefused(t, hmacToken(withoutKid, payload, t.env.JWT_SECRET));
+    });
+  });
+
+  describe('key-carrying headers', () => {
+    it('never fetches jku or x5u, nor trusts an embedded jwk', async () => {
+      let hits = 0;
+      const listener = createServer((_request, response) => {
+        hits += 1;
+        response.end('{}');
+      });
+      await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+      const attackerSecret = 'the-attacker-chooses-this-secret-0123456789';
+      const attackerJwk = {
+        kty: 'oct',
+        k: Buffer.from(attackerSecret).toString('base64url'),
+        kid: 'mine',
+      };
+      try {
+        for (const extra of [
+          { jku: `${base}/jwks.json`, kid: 'mine' },
+          { jku: `${base}/jwks.json` },
+          { x5u: `${base}/cert.pem`, kid: 'mine' },
+          { jwk: attackerJwk, kid: 'mine' },
+          { jwk: attackerJwk },
+        ]) {
+          await expectRefused(
+            t,
+            hmacToken({ ...header, ...extra }, { ...payload, roles: ['admin'] }, attackerSecret),
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(hits).toBe(0);
+      } finally {
+        await new Promise((resolve) => listener.close(resolve));
+      }
     });
   });
 

@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module.js';
 import { AdminSessionsController } from './admin-sessions.controller.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { JwksController } from './jwks.controller.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { SessionsController } from './sessions.controller.js';
@@ -13,7 +14,7 @@ import { JwtStrategy } from './strategies/jwt.strategy.js';
 
 @Module({
   imports: [PassportModule, TokensModule, UsersModule],
-  controllers: [AuthController, SessionsController, AdminSessionsController],
+  controllers: [AuthController, SessionsController, AdminSessionsController, JwksController],
   providers: [
     AuthService,
     JwtStrategy,

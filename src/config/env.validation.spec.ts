@@ -44,13 +44,16 @@ describe('validateEnv', () => {
         NODE_ENV: 'development',
         PORT: 3000,
         DB_MIGRATIONS_RUN: true,
-        JWT_ALG: 'HS256',
+        JWT_ALG: 'ES256',
         JWT_ISSUER: 'sentinel',
         JWT_AUDIENCE: 'sentinel-api',
         JWT_CLOCK_TOLERANCE: 30,
         ACCESS_TOKEN_TTL: 900,
       });
       expect(env.JWT_SECRET).toBeUndefined();
+      expect(env.JWT_PREVIOUS_SECRETS).toBeUndefined();
+      expect(env.JWT_KEYS_DIR).toBeUndefined();
+      expect(env.JWT_SIGNING_KID).toBeUndefined();
       expect(env.DATABASE_URL).toBeUndefined();
     });
 
@@ -162,16 +165,35 @@ describe('validateEnv', () => {
       );
     });
 
-    it('refuses to start in production without JWT_SECRET', () => {
-      const message = configError({ NODE_ENV: 'production' }).message;
+    it('refuses to start in production with JWT_ALG=HS256 without JWT_SECRET', () => {
+      const message = configError({ NODE_ENV: 'production', JWT_ALG: 'HS256' }).message;
 
-      expect(message).toMatch(/^Invalid configuration: JWT_SECRET is required in production/);
+      expect(message).toBe(
+        'Invalid configuration: JWT_SECRET is required in production with JWT_ALG=HS256 (32+ random bytes, e.g. `openssl rand -base64 48`)',
+      );
     });
 
-    it('treats an empty JWT_SECRET as unset (refused in production)', () => {
-      expect(configError({ NODE_ENV: 'production', JWT_SECRET: '  ' }).message).toContain(
-        'JWT_SECRET is required in production',
+    it.each(['ES256', 'RS256', undefined])(
+      'allows production without JWT_SECRET when JWT_ALG is %p (key files sign)',
+      (algorithm) => {
+        const env = validateEnv({ NODE_ENV: 'production', JWT_ALG: algorithm });
+
+        expect(env.NODE_ENV).toBe('production');
+        expect(env.JWT_ALG).toBe(algorithm ?? 'ES256');
+        expect(env.JWT_SECRET).toBeUndefined();
+      },
+    );
+
+    it('still checks a JWT_SECRET that is set when JWT_ALG is not HS256', () => {
+      expect(configError({ JWT_ALG: 'ES256', JWT_SECRET: 'short' }).message).toContain(
+        'JWT_SECRET must be at least',
       );
+    });
+
+    it('treats an empty JWT_SECRET as unset (refused in production with HS256)', () => {
+      expect(
+        configError({ NODE_ENV: 'production', JWT_ALG: 'HS256', JWT_SECRET: '  ' }).message,
+      ).toContain('JWT_SECRET is required in production');
     });
 
     it('allows development and test without JWT_SECRET (a dev secret is generated)', () => {
@@ -180,15 +202,86 @@ describe('validateEnv', () => {
     });
 
     it('accepts production with a strong secret', () => {
-      const env = validateEnv({ NODE_ENV: 'production', JWT_SECRET: SECRET });
+      const env = validateEnv({ NODE_ENV: 'production', JWT_ALG: 'HS256', JWT_SECRET: SECRET });
 
       expect(env.NODE_ENV).toBe('production');
+      expect(env.JWT_ALG).toBe('HS256');
       expect(env.JWT_SECRET).toBe(SECRET);
     });
+  });
 
-    it('rejects an algorithm this build cannot sign with', () => {
-      expect(configError({ JWT_ALG: 'none' }).message).toContain('JWT_ALG');
-      expect(configError({ JWT_ALG: 'RS256' }).message).toContain('JWT_ALG');
+  describe('JWT_ALG', () => {
+    it.each(['HS256', 'RS256', 'ES256'])('accepts %p', (algorithm) => {
+      expect(validateEnv({ JWT_ALG: algorithm }).JWT_ALG).toBe(algorithm);
+    });
+
+    it.each(['none', 'HS512', 'PS256', 'EdDSA', 'es256', ''])(
+      'rejects %p, an algorithm this build cannot sign with',
+      (algorithm) => {
+        expect(configError({ JWT_ALG: algorithm }).message).toBe(
+          'Invalid configuration: JWT_ALG must be one of HS256, RS256, ES256',
+        );
+      },
+    );
+  });
+
+  describe('JWT_PREVIOUS_SECRETS', () => {
+    const OTHER = 'Zx8cV2bN6mQ1wE5rT9yU3iO7pA4sD0fG8hJ2kL6zX1cV5bN9';
+
+    it('accepts strong secrets, comma-separated with spaces and empty entries', () => {
+      const value = ` ${OTHER} ,, ${SECRET.split('').reverse().join('')} `;
+
+      expect(validateEnv({ JWT_SECRET: SECRET, JWT_PREVIOUS_SECRETS: value })).toMatchObject({
+        JWT_SECRET: SECRET,
+        JWT_PREVIOUS_SECRETS: value,
+      });
+    });
+
+    it('treats an empty value as unset', () => {
+      expect(validateEnv({ JWT_PREVIOUS_SECRETS: ' ' }).JWT_PREVIOUS_SECRETS).toBeUndefined();
+    });
+
+    it.each<[string, string, string]>([
+      ['a short secret', 'short-one', 'must be at least 32 bytes'],
+      ['a placeholder', 'changeme', 'is a well-known placeholder'],
+      ['a repeated pattern', 'ab'.repeat(20), 'looks like a placeholder'],
+    ])('refuses %s among them, naming JWT_PREVIOUS_SECRETS', (_case, weak, reason) => {
+      const message = configError({
+        JWT_SECRET: SECRET,
+        JWT_PREVIOUS_SECRETS: `${OTHER},${weak}`,
+      }).message;
+
+      expect(message).toMatch(/^Invalid configuration: JWT_PREVIOUS_SECRETS /);
+      expect(message).toContain(reason);
+      expect(message).not.toContain(weak);
+    });
+
+    it('checks them even when JWT_SECRET is unset (development)', () => {
+      expect(configError({ JWT_ALG: 'HS256', JWT_PREVIOUS_SECRETS: 'weak' }).message).toMatch(
+        /^Invalid configuration: JWT_PREVIOUS_SECRETS must be at least 32 bytes/,
+      );
+    });
+  });
+
+  describe('JWT_SIGNING_KID and JWT_KEYS_DIR', () => {
+    it.each(['20250101T000000Z-es256', 'key.v2', 'a_b-c'])('accepts the kid %p', (kid) => {
+      expect(validateEnv({ JWT_SIGNING_KID: kid }).JWT_SIGNING_KID).toBe(kid);
+    });
+
+    it.each(['../etc/passwd', 'keys/a', 'a b', 'k'.repeat(65)])(
+      'rejects the kid %p naming JWT_SIGNING_KID',
+      (kid) => {
+        expect(configError({ JWT_SIGNING_KID: kid }).message).toBe(
+          'Invalid configuration: JWT_SIGNING_KID must be a key file name without .pem',
+        );
+      },
+    );
+
+    it('keeps JWT_KEYS_DIR as given, and an empty one as unset', () => {
+      expect(validateEnv({ JWT_KEYS_DIR: '/run/secrets/jwt' }).JWT_KEYS_DIR).toBe(
+        '/run/secrets/jwt',
+      );
+      expect(validateEnv({ JWT_KEYS_DIR: '' }).JWT_KEYS_DIR).toBeUndefined();
     });
   });
 
@@ -282,7 +375,10 @@ describe('validateEnv', () => {
       ['DB_MIGRATIONS_RUN', { DB_MIGRATIONS_RUN: 'maybe' }],
       ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: 'forever' }],
       ['JWT_SECRET', { JWT_SECRET: 'short' }],
-      ['JWT_SECRET', { NODE_ENV: 'production' }],
+      ['JWT_SECRET', { NODE_ENV: 'production', JWT_ALG: 'HS256' }],
+      ['JWT_ALG', { JWT_ALG: 'HS512' }],
+      ['JWT_SIGNING_KID', { JWT_SIGNING_KID: 'a/b' }],
+      ['JWT_PREVIOUS_SECRETS', { JWT_SECRET: SECRET, JWT_PREVIOUS_SECRETS: 'weak' }],
       ['LOG_LEVEL', { LOG_LEVEL: 'trace' }],
       ['BOOTSTRAP_ADMIN_PASSWORD', { BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' }],
     ])('are one line starting "Invalid configuration:" and naming %s', (variable, raw) => {

@@ -20,8 +20,8 @@ import { parseDurationSeconds } from './duration.js';
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
-/** Algorithms this build can sign with; RS256/ES256 arrive with key management. */
-export const JWT_ALGORITHMS = ['HS256'] as const;
+/** Signing algorithms: an HMAC secret, or RSA / P-256 key pairs published in the JWKS. */
+export const JWT_ALGORITHMS = ['HS256', 'RS256', 'ES256'] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -100,8 +100,25 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'DB_MIGRATIONS_RUN must be true or false' })
   DB_MIGRATIONS_RUN = true;
 
-  @IsIn(JWT_ALGORITHMS)
-  JWT_ALG: JwtAlgorithm = 'HS256';
+  @IsIn(JWT_ALGORITHMS, { message: 'JWT_ALG must be one of HS256, RS256, ES256' })
+  JWT_ALG: JwtAlgorithm = 'ES256';
+
+  /** PEM private keys (PKCS#8), one per file, `<kid>.pem`; default `DATA_DIR/keys`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_KEYS_DIR?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\w.-]{1,64}$/, { message: 'JWT_SIGNING_KID must be a key file name without .pem' })
+  JWT_SIGNING_KID?: string;
+
+  /** HS256 secrets that still verify (comma-separated), for rotating the secret. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_PREVIOUS_SECRETS?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -164,23 +181,31 @@ function firstMessage(error: ValidationError): string {
   return firstConstraint(error.constraints) ?? `${error.property} is invalid`;
 }
 
-function checkSecret(env: EnvironmentVariables): string | undefined {
-  const secret = env.JWT_SECRET;
-  if (secret === undefined) {
-    return env.NODE_ENV === 'production'
-      ? 'JWT_SECRET is required in production (32+ random bytes, e.g. `openssl rand -base64 48`)'
-      : undefined;
-  }
+function checkSecretValue(name: string, secret: string): string | undefined {
   if (PLACEHOLDER_SECRETS.includes(secret.trim().toLowerCase())) {
-    return 'JWT_SECRET is a well-known placeholder; use 32+ random bytes';
+    return `${name} is a well-known placeholder; use 32+ random bytes`;
   }
   if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
-    return `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2)`;
+    return `${name} must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2)`;
   }
   if (new Set(secret).size < MIN_DISTINCT_CHARACTERS) {
-    return 'JWT_SECRET looks like a placeholder, not random bytes (e.g. `openssl rand -base64 48`)';
+    return `${name} looks like a placeholder, not random bytes (e.g. \`openssl rand -base64 48\`)`;
   }
   return undefined;
+}
+
+function checkSecrets(env: EnvironmentVariables): string | undefined {
+  const previous = (env.JWT_PREVIOUS_SECRETS ?? '').split(',').filter((value) => value.trim());
+  const weakPrevious = previous
+    .map((secret) => checkSecretValue('JWT_PREVIOUS_SECRETS', secret.trim()))
+    .find(Boolean);
+  if (env.JWT_SECRET === undefined) {
+    const required = env.NODE_ENV === 'production' && env.JWT_ALG === 'HS256';
+    return required
+      ? 'JWT_SECRET is required in production with JWT_ALG=HS256 (32+ random bytes, e.g. `openssl rand -base64 48`)'
+      : weakPrevious;
+  }
+  return checkSecretValue('JWT_SECRET', env.JWT_SECRET) ?? weakPrevious;
 }
 
 function checkBootstrapAdmin(env: EnvironmentVariables): string | undefined {
@@ -198,7 +223,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, skipMissingProperties: false });
   const problem =
-    (errors[0] && firstMessage(errors[0])) ?? checkSecret(env) ?? checkBootstrapAdmin(env);
+    (errors[0] && firstMessage(errors[0])) ?? checkSecrets(env) ?? checkBootstrapAdmin(env);
   if (problem) {
     throw new Error(`Invalid configuration: ${problem}`);
   }

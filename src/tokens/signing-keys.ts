@@ -1,28 +1,28 @@
-import { Logger } from '@nestjs/common';
-import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { JwtAlgorithm } from '../config/env.validation.js';
-import { MIN_SECRET_BYTES } from '../config/env.validation.js';
+import type { VerificationKeys } from './access-token-verifier.js';
 
 export interface SigningKey {
   kid: string;
   algorithm: JwtAlgorithm;
   /**
-   * A KeyObject, not a string: jsonwebtoken tries to parse a string secret as a PEM key on every
-   * call, which costs ~50× the verification itself.
+   * Signs: the HMAC secret or the private key. A KeyObject, not a string: jsonwebtoken tries to
+   * parse a string secret as a PEM key on every call, which costs ~50× the verification itself.
    */
   key: KeyObject;
+  /** Verifies: the same secret for HMAC, the public key otherwise. */
+  verifyKey: KeyObject;
 }
 
-const DEV_SECRET_FILE = 'jwt-secret';
+/** A published verification key (RFC 7517), public parameters only. */
+export type PublicJwk = JsonWebKey & { kid: string; alg: string; use: 'sig' };
 
 /** A stable, non-secret id for an HMAC key: a prefix of the SHA-256 of the key. */
 const hmacKid = (secret: Buffer) =>
   `hs-${createHash('sha256').update(secret).digest('base64url').slice(0, 12)}`;
 
 /** The keys this instance signs and verifies with: one signs, every one verifies. */
-export class SigningKeys {
+export class SigningKeys implements VerificationKeys {
   private readonly byKid: Map<string, SigningKey>;
 
   constructor(
@@ -30,40 +30,41 @@ export class SigningKeys {
     verifying: SigningKey[] = [signing],
   ) {
     this.byKid = new Map(verifying.map((key) => [key.kid, key]));
+    this.byKid.set(signing.kid, signing);
   }
 
-  /** The verification key for `kid`, or undefined: an unknown kid is just an unknown kid. */
+  /** The key named `kid`, or undefined: an unknown kid is just an unknown kid. */
   find(kid: unknown): SigningKey | undefined {
     return typeof kid === 'string' ? this.byKid.get(kid) : undefined;
   }
 
-  static fromHmacSecret(secret: string): SigningKeys {
-    const bytes = Buffer.from(secret, 'utf8');
-    return new SigningKeys({
-      kid: hmacKid(bytes),
-      algorithm: 'HS256',
-      key: createSecretKey(bytes),
-    });
+  verificationKey(kid: unknown): KeyObject | undefined {
+    return this.find(kid)?.verifyKey;
   }
 
-  /**
-   * HS256 keys from configuration. Without `JWT_SECRET` (refused in production by config
-   * validation) a random development secret is created once in the data directory and reused,
-   * so tokens survive restarts.
-   */
-  static async load(options: { secret?: string; dataDir: string }): Promise<SigningKeys> {
-    if (options.secret) return SigningKeys.fromHmacSecret(options.secret);
-    const path = join(options.dataDir, DEV_SECRET_FILE);
-    const existing = await readFile(path, 'utf8').catch(() => undefined);
-    if (existing && Buffer.byteLength(existing.trim()) >= MIN_SECRET_BYTES) {
-      return SigningKeys.fromHmacSecret(existing.trim());
-    }
-    const secret = randomBytes(48).toString('base64url');
-    await mkdir(options.dataDir, { recursive: true });
-    await writeFile(path, secret, { mode: 0o600 });
-    new Logger('Tokens').warn(
-      `JWT_SECRET is not set: generated a development secret in ${path} (set JWT_SECRET in production)`,
-    );
-    return SigningKeys.fromHmacSecret(secret);
+  get all(): SigningKey[] {
+    return [...this.byKid.values()];
+  }
+
+  /** Every public verification key, for the JWKS document; HMAC secrets never appear. */
+  jwks(): { keys: PublicJwk[] } {
+    const keys = this.all
+      .filter((key) => key.verifyKey.type === 'public')
+      .map((key) => {
+        const { kty, n, e, crv, x, y } = key.verifyKey.export({ format: 'jwk' });
+        const params = kty === 'RSA' ? { kty, n, e } : { kty, crv, x, y };
+        return { ...params, kid: key.kid, alg: key.algorithm, use: 'sig' as const };
+      });
+    return { keys };
+  }
+
+  /** HS256: `secret` signs, `previous` secrets still verify (rotating the secret). */
+  static fromHmacSecrets(secret: string, previous: string[] = []): SigningKeys {
+    const toKey = (value: string): SigningKey => {
+      const bytes = Buffer.from(value, 'utf8');
+      const key = createSecretKey(bytes);
+      return { kid: hmacKid(bytes), algorithm: 'HS256', key, verifyKey: key };
+    };
+    return new SigningKeys(toKey(secret), previous.map(toKey));
   }
 }

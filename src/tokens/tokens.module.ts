@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { jwtConfig } from '../config/jwt.config.js';
+import { AccessTokenVerifier } from './access-token-verifier.js';
 import { AccessTokenService } from './access-token.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { RevocationFeed } from './revocation-feed.js';
@@ -11,6 +12,7 @@ import { Session } from './session.entity.js';
 import { SessionsCleanup } from './sessions-cleanup.js';
 import { SessionsService } from './sessions.service.js';
 import { SigningKeys } from './signing-keys.js';
+import { loadSigningKeys } from './signing-keys.loader.js';
 import { UserEventsListener } from './user-events.listener.js';
 
 @Module({
@@ -19,8 +21,20 @@ import { UserEventsListener } from './user-events.listener.js';
     {
       provide: SigningKeys,
       inject: [jwtConfig.KEY],
-      useFactory: (config: ConfigType<typeof jwtConfig>) =>
-        SigningKeys.load({ secret: config.secret, dataDir: config.dataDir }),
+      useFactory: (config: ConfigType<typeof jwtConfig>) => loadSigningKeys(config),
+    },
+    {
+      provide: AccessTokenVerifier,
+      inject: [SigningKeys, RevokedSessions, jwtConfig.KEY],
+      useFactory: (
+        keys: SigningKeys,
+        revoked: RevokedSessions,
+        config: ConfigType<typeof jwtConfig>,
+      ) =>
+        new AccessTokenVerifier(keys, {
+          ...config,
+          isRevoked: (sessionId) => revoked.has(sessionId),
+        }),
     },
     AccessTokenService,
     SessionsService,
@@ -29,6 +43,6 @@ import { UserEventsListener } from './user-events.listener.js';
     SessionsCleanup,
     UserEventsListener,
   ],
-  exports: [AccessTokenService, SessionsService],
+  exports: [AccessTokenService, AccessTokenVerifier, SessionsService, SigningKeys],
 })
 export class TokensModule {}

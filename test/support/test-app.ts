@@ -13,25 +13,38 @@ export interface TestApp {
   database: TestDatabase;
   /** The environment the app was started with (secrets included, for forging tokens). */
   env: Record<string, string>;
+  /** `http://127.0.0.1:<port>` when started with `listen`, for clients other than supertest. */
+  url?: string;
   /** Starts another instance on the same database, e.g. to test a restart. */
   restart(overrides?: Record<string, string>): Promise<TestApp>;
   close(): Promise<void>;
 }
 
-async function start(database: TestDatabase, env: Record<string, string>): Promise<TestApp> {
+async function start(
+  database: TestDatabase,
+  env: Record<string, string>,
+  listen: boolean,
+): Promise<TestApp> {
   Object.assign(process.env, env);
   const app = await createApp();
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  let url: string | undefined;
+  if (listen) {
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  } else {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  }
   const http = request(app.getHttpServer());
   return {
     app,
     http,
     database,
     env,
+    url,
     restart: async (overrides = {}) => {
       await app.close();
-      return start(database, { ...env, ...overrides });
+      return start(database, { ...env, ...overrides }, listen);
     },
     close: async () => {
       await app.close();
@@ -42,18 +55,27 @@ async function start(database: TestDatabase, env: Record<string, string>): Promi
 
 /**
  * Boots the real AppModule over HTTP on a fresh database (see `createTestDatabase`), with a
- * random HS256 secret and a bootstrap administrator. Jest gives each test file its own copy of
+ * random HS256 secret (override JWT_ALG and JWT_KEYS_DIR for key pairs) and a bootstrap
+ * administrator. With `listen`, it serves on a loopback port too. Jest gives each test file its own copy of
  * `process.env`, so the variables set here stay within the file.
  */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  { listen = false } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
-  return start(database, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'error',
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    BOOTSTRAP_ADMIN_EMAIL: TEST_ADMIN.email,
-    BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN.password,
-    ...database.env,
-    ...overrides,
-  });
+  return start(
+    database,
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'error',
+      JWT_ALG: 'HS256',
+      JWT_SECRET: randomBytes(48).toString('base64url'),
+      BOOTSTRAP_ADMIN_EMAIL: TEST_ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN.password,
+      ...database.env,
+      ...overrides,
+    },
+    listen,
+  );
 }

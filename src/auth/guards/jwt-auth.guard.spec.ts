@@ -3,7 +3,9 @@ import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import jsonwebtoken from 'jsonwebtoken';
+import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import type { jwtConfig } from '../../config/jwt.config.js';
+import { AccessTokenVerifier } from '../../tokens/access-token-verifier.js';
 import { AccessTokenService } from '../../tokens/access-token.service.js';
 import { RevokedSessions } from '../../tokens/revoked-sessions.js';
 import { SigningKeys } from '../../tokens/signing-keys.js';
@@ -101,10 +103,20 @@ describe('JwtAuthGuard', () => {
   });
 
   describe('canActivate with the real JwtStrategy', () => {
-    const secret = 'guard-spec-secret-0123456789-abcdefghijkl';
+    // ES256, the default JWT_ALG: an in-memory key pair, as readKeyFiles would load it.
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const keys = new SigningKeys({
+      kid: '20250101T000000Z-es256',
+      algorithm: 'ES256',
+      key: privateKey,
+      verifyKey: publicKey,
+    });
     const config: ConfigType<typeof jwtConfig> = {
-      algorithm: 'HS256',
-      secret,
+      algorithm: 'ES256',
+      secret: undefined,
+      previousSecrets: [],
+      keysDir: './data/keys',
+      signingKid: undefined,
       issuer: 'sentinel',
       audience: 'sentinel-api',
       clockToleranceSeconds: 0,
@@ -112,15 +124,18 @@ describe('JwtAuthGuard', () => {
       dataDir: './data',
       isProduction: false,
     };
-    const keys = SigningKeys.fromHmacSecret(secret);
     const revoked = new RevokedSessions(
       null as never,
       { revocationRetentionSeconds: 900 } as never,
     );
-    const accessTokens = new AccessTokenService(new JwtService({}), keys, revoked, config);
+    const accessTokens = new AccessTokenService(new JwtService({}), keys, config);
+    const verifier = new AccessTokenVerifier(keys, {
+      ...config,
+      isRevoked: (sessionId) => revoked.has(sessionId),
+    });
     const SESSION = '5f0c2a8e-0d7b-4c39-9a51-3e2b8f6d1c40';
     // Registers itself with passport as 'jwt', as it does when Nest instantiates it.
-    new JwtStrategy(accessTokens);
+    new JwtStrategy(verifier);
 
     const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
@@ -151,9 +166,9 @@ describe('JwtAuthGuard', () => {
 
     it('answers an expired token with 401 token_expired', async () => {
       const expired = jsonwebtoken.sign({ roles: ['user'], sid: SESSION }, keys.signing.key, {
-        algorithm: 'HS256',
+        algorithm: 'ES256',
         keyid: keys.signing.kid,
-        header: { alg: 'HS256', typ: 'at+jwt' },
+        header: { alg: 'ES256', typ: 'at+jwt' },
         subject: 'user-42',
         issuer: config.issuer,
         audience: config.audience,
@@ -169,6 +184,60 @@ describe('JwtAuthGuard', () => {
     it('answers a malformed token with 401 invalid_token', async () => {
       await expect(
         guard.canActivate(contextFor(MixedController, 'me', bearer('not.a.jwt'))),
+      ).rejects.toMatchObject({ response: { code: 'invalid_token' } });
+    });
+
+    it('answers a token of a revoked session with 401 token_revoked', async () => {
+      const session = 'e3a9c7d1-2b4f-4a6e-8c0d-5f1b3a7e9d20';
+      const { token } = accessTokens.issue({ id: 'user-42', roles: ['user'] }, session);
+      await expect(
+        guard.canActivate(contextFor(MixedController, 'me', bearer(token))),
+      ).resolves.toBe(true);
+
+      revoked.add([session]);
+
+      await expect(
+        guard.canActivate(contextFor(MixedController, 'me', bearer(token))),
+      ).rejects.toMatchObject({ response: { code: 'token_revoked' } });
+    });
+
+    it('answers a token under an unknown kid with 401 invalid_token', async () => {
+      const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      const token = new AccessTokenService(
+        new JwtService({}),
+        new SigningKeys({
+          kid: 'somebody-else',
+          algorithm: 'ES256',
+          key: other.privateKey,
+          verifyKey: other.publicKey,
+        }),
+        config,
+      ).issue({ id: 'user-42', roles: ['admin'] }, SESSION).token;
+
+      await expect(
+        guard.canActivate(contextFor(MixedController, 'me', bearer(token))),
+      ).rejects.toMatchObject({ response: { code: 'invalid_token' } });
+    });
+
+    it('answers an HS256 token signed with the public key PEM with 401 invalid_token', async () => {
+      const pem = publicKey.export({ type: 'spki', format: 'pem' });
+      const token = jsonwebtoken.sign(
+        { roles: ['admin'], sid: SESSION },
+        createSecretKey(Buffer.from(pem)),
+        {
+          algorithm: 'HS256',
+          keyid: keys.signing.kid,
+          header: { alg: 'HS256', typ: 'at+jwt' },
+          subject: 'user-42',
+          issuer: config.issuer,
+          audience: config.audience,
+          jwtid: 'c1f0e9d8-7b6a-4c3d-8e2f-1a0b9c8d7e6f',
+          expiresIn: 600,
+        },
+      );
+
+      await expect(
+        guard.canActivate(contextFor(MixedController, 'me', bearer(token))),
       ).rejects.toMatchObject({ response: { code: 'invalid_token' } });
     });
   });

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import jsonwebtoken from 'jsonwebtoken';
 import { ErrorCode } from '../../common/errors/error-codes.js';
-import { RevokedAccessTokenError } from '../../tokens/access-token.service.js';
+import { RevokedAccessTokenError } from '../../tokens/access-token.errors.js';
 import type { AuthUser } from '../auth-user.js';
 import { isPublicRoute } from '../auth-metadata.js';
 

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Jwt } from 'jsonwebtoken';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AccessTokenService } from '../../tokens/access-token.service.js';
+import { AccessTokenVerifier } from '../../tokens/access-token-verifier.js';
 import type { AuthUser } from '../auth-user.js';
 
 type KeyCallback = (error: Error | null, key?: string | Buffer) => void;
 
-/** Bearer access tokens, verified by the rules of `AccessTokenService`. */
+/** Bearer access tokens, verified by the rules of `AccessTokenVerifier` (local or remote keys). */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(private readonly accessTokens: AccessTokenService) {
+  constructor(private readonly accessTokens: AccessTokenVerifier) {
     // passport-jwt overwrites these three in jsonWebTokenOptions with its own top-level options.
     const { algorithms, issuer, audience, ...jsonWebTokenOptions } = accessTokens.verifyOptions;
     super({

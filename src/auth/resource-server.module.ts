@@ -1,0 +1,74 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter.js';
+import { PassportModule } from '@nestjs/passport';
+import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
+import { RemoteJwks } from '../tokens/remote-jwks.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { RolesGuard } from './guards/roles.guard.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
+
+export interface ResourceServerOptions {
+  /** Sentinel's `/.well-known/jwks.json` (JWT_JWKS_URL). */
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  algorithm: 'RS256' | 'ES256';
+  clockToleranceSeconds?: number;
+}
+
+/**
+ * For another NestJS service that accepts Sentinel's access tokens: the same strategy, guards
+ * and decorators (`@Public`, `@Roles`, `@CurrentUser`, 401 vs 403), verifying with the keys
+ * published at the JWKS URL instead of local key files. It has no database, so it does not see
+ * revocations: a logged-out token stays valid here until it expires (ACCESS_TOKEN_TTL).
+ */
+@Module({})
+export class ResourceServerModule {
+  static forRoot(options: ResourceServerOptions): DynamicModule {
+    return {
+      module: ResourceServerModule,
+      imports: [PassportModule],
+      providers: [
+        {
+          provide: RemoteJwks,
+          useValue: new RemoteJwks({ url: options.jwksUrl, algorithm: options.algorithm }),
+        },
+        {
+          provide: AccessTokenVerifier,
+          inject: [RemoteJwks],
+          useFactory: (keys: RemoteJwks) =>
+            new AccessTokenVerifier(keys, {
+              algorithm: options.algorithm,
+              issuer: options.issuer,
+              audience: options.audience,
+              clockToleranceSeconds: options.clockToleranceSeconds ?? 30,
+            }),
+        },
+        JwtStrategy,
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+        // The same error body and RFC 6750 challenges as Sentinel itself.
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+      exports: [AccessTokenVerifier],
+    };
+  }
+
+  /** From JWT_JWKS_URL, JWT_ALG, JWT_ISSUER, JWT_AUDIENCE and JWT_CLOCK_TOLERANCE (seconds). */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    const algorithm = env.JWT_ALG ?? 'ES256';
+    if (!env.JWT_JWKS_URL || (algorithm !== 'RS256' && algorithm !== 'ES256')) {
+      throw new Error(
+        'Invalid configuration: a resource server needs JWT_JWKS_URL and JWT_ALG RS256 or ES256',
+      );
+    }
+    return ResourceServerModule.forRoot({
+      jwksUrl: env.JWT_JWKS_URL,
+      algorithm,
+      issuer: env.JWT_ISSUER ?? 'sentinel',
+      audience: env.JWT_AUDIENCE ?? 'sentinel-api',
+      clockToleranceSeconds: Number(env.JWT_CLOCK_TOLERANCE ?? 30),
+    });
+  }
+}

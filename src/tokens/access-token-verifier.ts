@@ -1,0 +1,101 @@
+import jsonwebtoken, { type Jwt, type JwtPayload, type VerifyOptions } from 'jsonwebtoken';
+import type { KeyObject } from 'node:crypto';
+import type { JwtAlgorithm } from '../config/env.validation.js';
+import type { Role } from '../users/role.js';
+import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from './access-token-claims.js';
+import { InvalidAccessTokenError, RevokedAccessTokenError } from './access-token.errors.js';
+
+/** Where verification keys come from: our own key files, or a remote JWKS. */
+export interface VerificationKeys {
+  /** The verification key for `kid`, or undefined for a kid that is not ours. */
+  verificationKey(kid: unknown): KeyObject | undefined;
+}
+
+export interface AccessTokenVerifierOptions {
+  algorithm: JwtAlgorithm;
+  issuer: string;
+  audience: string;
+  clockToleranceSeconds: number;
+  /** Whether a session has been revoked; a resource server without the database has none. */
+  isRevoked?: (sessionId: string) => boolean;
+}
+
+/** Reads the `kid` from a compact JWT's header without trusting anything else in it. */
+function headerKid(token: string): unknown {
+  const end = token.indexOf('.');
+  if (end <= 0 || end > 1024) return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(token.slice(0, end), 'base64url').toString('utf8'));
+    return typeof header === 'object' && header !== null ? header.kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isAccessTokenType = (typ: unknown) =>
+  typeof typ === 'string' &&
+  [ACCESS_TOKEN_TYPE, `application/${ACCESS_TOKEN_TYPE}`].includes(typ.toLowerCase());
+
+/**
+ * The one definition of a valid access token. The algorithm is pinned to the configured one
+ * (the token's `alg` is never trusted, so `none`, HMAC-with-the-public-key and every other
+ * confusion fail), the key is chosen by `kid` among known keys only (`jku`, `x5u`, `x5c` and an
+ * embedded `jwk` are never read), and `exp`, `nbf`, `iss`, `aud`, `typ`, `sub`, `jti`, `sid` and
+ * revocation are checked. The Passport strategy verifies through the same `verifyOptions`,
+ * `keyFor` and `claimsFrom`.
+ */
+export class AccessTokenVerifier {
+  readonly verifyOptions: VerifyOptions & { complete: true };
+
+  constructor(
+    private readonly keys: VerificationKeys,
+    private readonly options: AccessTokenVerifierOptions,
+  ) {
+    this.verifyOptions = {
+      algorithms: [options.algorithm],
+      issuer: options.issuer,
+      audience: options.audience,
+      clockTolerance: options.clockToleranceSeconds,
+      complete: true,
+    };
+  }
+
+  /** The verification key named by the token's `kid`, or undefined when it is not one we know. */
+  keyFor(token: string): KeyObject | undefined {
+    return this.keys.verificationKey(headerKid(token));
+  }
+
+  /** Checks what signature verification does not: token type, the claims we rely on, revocation. */
+  claimsFrom(decoded: Jwt): AccessTokenClaims {
+    const payload = decoded.payload as JwtPayload;
+    if (!isAccessTokenType(decoded.header.typ)) {
+      throw new InvalidAccessTokenError('not an access token');
+    }
+    const { sub, jti, iat, exp, roles, sid } = payload;
+    if (typeof exp !== 'number' || typeof iat !== 'number') {
+      throw new InvalidAccessTokenError('exp and iat are required');
+    }
+    if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string') {
+      throw new InvalidAccessTokenError('sub, jti and sid are required');
+    }
+    if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+      throw new InvalidAccessTokenError('roles must be a list');
+    }
+    if (this.options.isRevoked?.(sid)) throw new RevokedAccessTokenError('session revoked');
+    return {
+      userId: sub,
+      sessionId: sid,
+      roles: roles as Role[],
+      tokenId: jti,
+      issuedAt: new Date(iat * 1000),
+      expiresAt: new Date(exp * 1000),
+    };
+  }
+
+  /** Verifies a token outside Passport (the same rules); throws on anything unacceptable. */
+  verify(token: string): AccessTokenClaims {
+    const key = this.keyFor(token);
+    if (!key) throw new InvalidAccessTokenError('unknown key');
+    return this.claimsFrom(jsonwebtoken.verify(token, key, this.verifyOptions));
+  }
+}
