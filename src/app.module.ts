@@ -10,6 +10,7 @@ import { jwtConfig } from './config/jwt.config.js';
 import { sessionsConfig } from './config/sessions.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         HealthModule,
+        ProjectsModule,
       ],
     };
   }

@@ -101,7 +101,7 @@ describe('platform: health, OpenAPI, errors, schema', () => {
         expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="sentinel"');
         if (
           operation.responses['403'] &&
-          JSON.stringify(operation.responses['403']).includes('insufficient_role')
+          JSON.stringify(operation.responses['403']).includes('requires the role')
         ) {
           const forbidden = await call().set('authorization', `Bearer ${user.accessToken}`);
           expect({ id: operation.operationId, status: forbidden.status }).toEqual({
@@ -115,7 +115,7 @@ describe('platform: health, OpenAPI, errors, schema', () => {
     it('documents a 403 on exactly the operations that require a role', () => {
       const withForbidden = operations
         .filter((operation) =>
-          JSON.stringify(operation.responses['403'] ?? '').includes('insufficient_role'),
+          JSON.stringify(operation.responses['403'] ?? '').includes('requires the role'),
         )
         .map((operation) => operation.operationId)
         .sort();

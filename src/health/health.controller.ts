@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
+import { HealthResponseDto } from './dto/health-response.dto.js';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/decorators/public.decorator.js';
 
@@ -14,7 +16,14 @@ export class HealthController {
 
   /** Readiness: 200 when the database answers, 503 otherwise. */
   @Get()
-  @HealthCheck()
+  // Documented here rather than by terminus, whose optional Swagger hook depends on how
+  // @nestjs/swagger happens to load (so docs/openapi.json would differ between runtimes).
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOkResponse({ type: HealthResponseDto })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'The database is unreachable',
+  })
   check() {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
   }

@@ -1,13 +1,8 @@
-import {
-  ForbiddenException,
-  Injectable,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ErrorCode } from '../../common/errors/error-codes.js';
 import type { AuthUser } from '../auth-user.js';
 import { requiredRoles } from '../auth-metadata.js';
+import { insufficientRole } from '../access-policy.js';
 
 /** Global guard after `JwtAuthGuard`: enforces `@Roles(...)` against the token's roles claim. */
 @Injectable()
@@ -19,9 +14,6 @@ export class RolesGuard implements CanActivate {
     if (roles.length === 0) return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (user && roles.some((role) => user.roles.includes(role))) return true;
-    throw new ForbiddenException({
-      code: ErrorCode.InsufficientRole,
-      message: `This operation requires the role ${roles.join(' or ')}`,
-    });
+    throw insufficientRole(roles);
   }
 }

@@ -1,0 +1,33 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export const ProjectNameField = ({ optional = false } = {}) =>
+  applyDecorators(
+    (optional ? ApiPropertyOptional : ApiProperty)({
+      minLength: 1,
+      maxLength: 100,
+      example: 'Apollo',
+    }),
+    Transform(trim),
+    // Optional on update: absent means unchanged, but null is not a name.
+    ...(optional ? [ValidateIf((_: unknown, value: unknown) => value !== undefined)] : []),
+    IsString(),
+    MinLength(1),
+    MaxLength(100),
+    Matches(NO_CONTROL_CHARACTERS, { message: 'name must not contain control characters' }),
+  );
+
+export const ProjectDescriptionField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 }),
+    Transform(trim),
+    IsOptional(),
+    IsString(),
+    MaxLength(2000),
+    Matches(NO_CONTROL_CHARACTERS, { message: 'description must not contain control characters' }),
+  );
