@@ -3,7 +3,7 @@ import { createApp } from '../src/app.factory.js';
 import { runPendingMigrations } from '../src/database/migrator.js';
 import { randomUUID } from 'node:crypto';
 import { createUser, loginAdmin } from './factories/user.factory.js';
-import { createTestApp, TEST_ADMIN, type TestApp } from './support/test-app.js';
+import { createAppQuietly, createTestApp, TEST_ADMIN, type TestApp } from './support/test-app.js';
 import { createTestDatabase } from './support/test-database.js';
 
 interface Operation {
@@ -209,7 +209,7 @@ describe('platform: health, OpenAPI, errors, schema', () => {
   it('guards the database against concurrent instances: embedded refuses, a server serialises migrations', async () => {
     if (!t.database.isServer) {
       // PGlite is one process's database: a second instance on the same directory must not start.
-      await expect(createApp()).rejects.toThrow(/is (already )?in use by/);
+      await expect(createAppQuietly()).rejects.toThrow(/is (already )?in use by/);
       return;
     }
     // Two instances starting together on an empty database: the advisory lock lets one migrate

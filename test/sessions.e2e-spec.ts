@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createApp } from '../src/app.factory.js';
 import { bearer, refresh, signIn, type SignedIn } from './factories/session.factory.js';
 import { loginAdmin, registerUser } from './factories/user.factory.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createAppQuietly, createTestApp, type TestApp } from './support/test-app.js';
 import request from 'supertest';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
@@ -341,7 +341,7 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
     it('a logout through one instance is refused by another within a second (server), or a second instance cannot exist (embedded)', async () => {
       if (!t.database.isServer) {
         // The embedded database belongs to one process; revocations there are local and immediate.
-        await expect(createApp()).rejects.toThrow(/in use/);
+        await expect(createAppQuietly()).rejects.toThrow(/in use/);
         return;
       }
       const second = await createApp();
@@ -362,7 +362,7 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
 
     it('after losing its LISTEN connection, an instance reconnects and learns what it missed (server)', async () => {
       if (!t.database.isServer) {
-        await expect(createApp()).rejects.toThrow(/in use/);
+        await expect(createAppQuietly()).rejects.toThrow(/in use/);
         return;
       }
       const second = await createApp();

@@ -79,3 +79,14 @@ export async function createTestApp(
     listen,
   );
 }
+
+/** `createApp()` for a start that is meant to fail: Nest's own error log of it is silenced. */
+export async function createAppQuietly() {
+  const level = process.env.LOG_LEVEL;
+  process.env.LOG_LEVEL = 'fatal';
+  try {
+    return await createApp();
+  } finally {
+    process.env.LOG_LEVEL = level;
+  }
+}

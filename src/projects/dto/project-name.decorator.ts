@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { NoControlCharacters } from '../../common/validation/no-control-characters.js';
 
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export const ProjectNameField = ({ optional = false } = {}) =>
@@ -19,7 +19,7 @@ export const ProjectNameField = ({ optional = false } = {}) =>
     IsString(),
     MinLength(1),
     MaxLength(100),
-    Matches(NO_CONTROL_CHARACTERS, { message: 'name must not contain control characters' }),
+    NoControlCharacters('name'),
   );
 
 export const ProjectDescriptionField = () =>
@@ -29,5 +29,5 @@ export const ProjectDescriptionField = () =>
     IsOptional(),
     IsString(),
     MaxLength(2000),
-    Matches(NO_CONTROL_CHARACTERS, { message: 'description must not contain control characters' }),
+    NoControlCharacters('description'),
   );

@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { NoControlCharacters } from '../../common/validation/no-control-characters.js';
 
 export const DisplayNameField = () =>
   applyDecorators(
@@ -11,8 +12,5 @@ export const DisplayNameField = () =>
     IsString(),
     MinLength(1),
     MaxLength(100),
-    // PostgreSQL text cannot hold NUL; other control characters have no place in a name.
-    Matches(/^[^\u0000-\u001f\u007f]*$/, {
-      message: 'displayName must not contain control characters',
-    }),
+    NoControlCharacters('displayName'),
   );

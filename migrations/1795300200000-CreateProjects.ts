@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class CreateProjects1795350000000 implements MigrationInterface {
-  name = 'CreateProjects1795350000000';
+export class CreateProjects1795300200000 implements MigrationInterface {
+  name = 'CreateProjects1795300200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class CreateUsers1795330000000 implements MigrationInterface {
-  name = 'CreateUsers1795330000000';
+export class CreateUsers1795300000000 implements MigrationInterface {
+  name = 'CreateUsers1795300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`

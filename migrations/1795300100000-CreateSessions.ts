@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class CreateSessions1795340000000 implements MigrationInterface {
-  name = 'CreateSessions1795340000000';
+export class CreateSessions1795300100000 implements MigrationInterface {
+  name = 'CreateSessions1795300100000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
