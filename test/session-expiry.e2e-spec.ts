@@ -16,8 +16,8 @@ describe('expiry of access tokens, refresh tokens and sessions; the cleanup job'
       // Long enough that the first use is inside it even on a loaded CI machine.
       ACCESS_TOKEN_TTL: '4s',
       JWT_CLOCK_TOLERANCE: '0',
-      REFRESH_TOKEN_TTL: '2s',
-      SESSION_MAX_AGE: '3s',
+      REFRESH_TOKEN_TTL: '3s',
+      SESSION_MAX_AGE: '4s',
     });
     user = await registerUser(t.http);
   });
@@ -35,18 +35,18 @@ describe('expiry of access tokens, refresh tokens and sessions; the cleanup job'
 
   it('refuses a refresh token past its (sliding) expiry with invalid_grant', async () => {
     const session = await signIn(t.http, user.email, user.password);
-    await sleep(2200);
+    await sleep(3200);
     const response = await refresh(t.http, session.refreshToken).expect(401);
     expect(response.body.code).toBe('invalid_grant');
   });
 
   it('ends a session at its maximum age however often it is refreshed (session_expired)', async () => {
     const session = await signIn(t.http, user.email, user.password);
-    await sleep(1200);
+    await sleep(1500);
     const rotated = await refresh(t.http, session.refreshToken).expect(200);
-    // The successor cannot outlive the session.
+    // The successor cannot outlive the session (4 s), though its own lifetime (3 s) would.
     const sessionEnd = Date.parse(rotated.body.refreshExpiresAt);
-    expect(sessionEnd).toBeLessThanOrEqual(Date.now() + 1900);
+    expect(sessionEnd).toBeLessThanOrEqual(Date.now() + 2600);
     await sleep(Math.max(0, sessionEnd - Date.now()) + 300);
     const response = await refresh(t.http, rotated.body.refreshToken).expect(401);
     expect(response.body.code).toBe('session_expired');
