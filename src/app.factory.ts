@@ -1,6 +1,7 @@
 import type { LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -10,8 +11,6 @@ import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
 import { setupOpenApi } from './openapi.js';
 
-/** Bodies here are small JSON documents; anything larger is refused with 413 before parsing. */
-const BODY_LIMIT_BYTES = 100 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Honour a caller's `X-Request-Id` when it is a sane token; otherwise make one. */
@@ -32,7 +31,13 @@ function logLevels(level: LogLevel): NestLogLevel[] {
 export async function createApp(): Promise<NestFastifyApplication> {
   // Fail on a bad environment before Nest starts, with one line and no stack trace.
   const env = validateEnv(process.env);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestId });
+  const adapter = new FastifyAdapter({
+    // Bodies here are small JSON documents; a larger one is refused with 413 before parsing.
+    bodyLimit: env.BODY_LIMIT,
+    genReqId: requestId,
+    // The client address (rate limits, sessions, audit) from X-Forwarded-For only behind a proxy.
+    trustProxy: env.TRUST_PROXY,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, {
     logger: logLevels(env.LOG_LEVEL),
     abortOnError: false,
@@ -40,6 +45,19 @@ export async function createApp(): Promise<NestFastifyApplication> {
     bodyParser: false,
   });
   await app.register(fastifyCookie);
+  // Security headers on every response. Swagger UI's page needs its inline style and the
+  // validator badge off; everything else keeps Helmet's defaults.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: { 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"] },
+    },
+  });
+  // Closed unless CORS_ORIGINS names the browser origins allowed to call the API.
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, credentials: true });
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify's own parsers are JSON and text/plain; text is no more a JSON body than a form is.
   fastify.removeContentTypeParser('text/plain');

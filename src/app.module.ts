@@ -7,6 +7,7 @@ import { appConfig } from './config/app.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { jwtConfig } from './config/jwt.config.js';
+import { securityConfig } from './config/security.config.js';
 import { sessionsConfig } from './config/sessions.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -27,7 +28,7 @@ export class AppModule {
           isGlobal: true,
           cache: true,
           validate: validateEnv,
-          load: [appConfig, databaseConfig, jwtConfig, sessionsConfig],
+          load: [appConfig, databaseConfig, jwtConfig, sessionsConfig, securityConfig],
         }),
         EventEmitterModule.forRoot(),
         ScheduleModule.forRoot(),

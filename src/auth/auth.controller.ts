@@ -22,6 +22,7 @@ import { AuthService } from './auth.service.js';
 import { Client } from './decorators/client-info.decorator.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
+import { RateLimited } from './decorators/rate-limited.decorator.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { SessionResponseDto } from './dto/session-response.dto.js';
@@ -38,6 +39,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @RateLimited()
   @Post('register')
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid or unknown fields' })
@@ -47,6 +49,7 @@ export class AuthController {
   }
 
   @Public()
+  @RateLimited()
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
@@ -62,6 +65,7 @@ export class AuthController {
   }
 
   @Public()
+  @RateLimited()
   @Post('refresh')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

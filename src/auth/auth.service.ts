@@ -1,12 +1,15 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
 import { SessionsService, type ClientInfo } from '../tokens/sessions.service.js';
 import type { Role } from '../users/role.js';
 import { UsersService } from '../users/users.service.js';
+import { AuthEvent, type LoginEventPayload } from './auth-events.js';
 import type { AuthUser } from './auth-user.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { TokenResponseDto } from './dto/token-response.dto.js';
+import { LockedOutError, LoginLockout } from './login-lockout.service.js';
 
 @Injectable()
 export class AuthService {
@@ -14,18 +17,39 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly accessTokens: AccessTokenService,
     private readonly sessions: SessionsService,
+    private readonly lockout: LoginLockout,
+    private readonly events: EventEmitter2,
   ) {}
 
-  /** Unknown email, wrong password and disabled account are one indistinguishable answer. */
+  /**
+   * Unknown email, wrong password and disabled account are one indistinguishable answer. The
+   * attempt is counted before the password is checked (see `LoginLockout`).
+   */
   async login({ email, password }: LoginDto, client: ClientInfo): Promise<TokenResponseDto> {
+    const ticket = await this.lockout.begin(email).catch((error: unknown) => {
+      if (error instanceof LockedOutError) {
+        this.emit(AuthEvent.LoginRefusedLocked, { email, client, lockedUntil: error.lockedUntil });
+      }
+      throw error;
+    });
     const user = await this.users.authenticate(email, password);
     if (!user) {
+      const lockedUntil = await this.lockout.failed(ticket);
+      this.emit(AuthEvent.LoginFailed, { email, client });
+      if (lockedUntil) this.emit(AuthEvent.LockedOut, { email, client, lockedUntil });
       throw new UnauthorizedException({
         code: ErrorCode.InvalidCredentials,
         message: 'Invalid email or password',
       });
     }
+    await this.lockout.succeeded(ticket);
     const session = await this.sessions.open(user.id, client);
+    this.emit(AuthEvent.LoginSucceeded, {
+      email,
+      userId: user.id,
+      sessionId: session.sessionId,
+      client,
+    });
     return this.tokens({ id: user.id, roles: user.roles }, session);
   }
 
@@ -55,5 +79,10 @@ export class AuthService {
       refreshToken: session.refreshToken,
       refreshExpiresAt: session.refreshExpiresAt,
     };
+  }
+
+  /** Fire and forget: counting and auditing must never slow down or fail a sign-in. */
+  private emit(event: string, payload: LoginEventPayload): void {
+    this.events.emit(event, payload);
   }
 }

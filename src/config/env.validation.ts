@@ -15,7 +15,7 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { firstConstraint } from '../common/validation/first-constraint.js';
-import { parseDurationSeconds } from './duration.js';
+import { parseByteSize, parseDurationSeconds } from './duration.js';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -175,6 +175,51 @@ export class EnvironmentVariables {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Transform(toDuration)
+  @IsInt({ message: 'LOGIN_LOCKOUT_SECONDS must be a duration such as 900 or 15m' })
+  @Min(1)
+  @Max(7 * 86400)
+  LOGIN_LOCKOUT_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_RATE_LIMIT_PER_MINUTE = 20;
+
+  /** Shared rate-limit counters for several instances; unset: in memory. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  /** Trust X-Forwarded-For from this many proxies (or true/false), for the client address. */
+  @Transform(({ value }) => toBoolean({ value }))
+  @IsOptional()
+  TRUST_PROXY: boolean | string = false;
+
+  @Transform(({ value }) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value))
+  @IsInt({ message: 'BODY_LIMIT must be a size such as 102400 or 100kb' })
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  BODY_LIMIT = 100 * 1024;
+
+  /** Origins allowed to call the API from a browser, comma-separated; unset: none. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'METRICS_ENABLED must be true or false' })
+  METRICS_ENABLED = true;
 }
 
 function firstMessage(error: ValidationError): string {

@@ -1,6 +1,7 @@
 import { CreateUsers1795300000000 } from '../../migrations/1795300000000-CreateUsers.js';
 import { CreateSessions1795300100000 } from '../../migrations/1795300100000-CreateSessions.js';
 import { CreateProjects1795300200000 } from '../../migrations/1795300200000-CreateProjects.js';
+import { CreateLoginAttempts1795333400000 } from '../../migrations/1795333400000-CreateLoginAttempts.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -10,4 +11,5 @@ export const MIGRATIONS = [
   CreateUsers1795300000000,
   CreateSessions1795300100000,
   CreateProjects1795300200000,
+  CreateLoginAttempts1795333400000,
 ];

@@ -1,5 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import { sessionsConfig } from '../config/sessions.config.js';
@@ -8,6 +9,11 @@ import { generateRefreshToken, hashRefreshToken } from './refresh-token-secret.j
 import { notifyRevoked } from './revocation-feed.js';
 import { RevokedSessions } from './revoked-sessions.js';
 import { refreshRefused } from './session-errors.js';
+import {
+  TokenEvent,
+  type SessionEventPayload,
+  type SessionsRevokedPayload,
+} from './token-events.js';
 
 export interface ClientInfo {
   userAgent?: string;
@@ -47,8 +53,13 @@ export type RevocationReason =
 
 type Rotation =
   | { outcome: 'rotated'; session: RotatedSession; revokedIds?: undefined }
-  | { outcome: 'reused'; revokedIds: string[] }
-  | { outcome: 'invalid' | 'session_expired'; revokedIds?: string[] };
+  | { outcome: 'reused'; revokedIds: string[]; userId: string | null; sessionId: string }
+  | {
+      outcome: 'invalid' | 'session_expired';
+      revokedIds?: string[];
+      userId?: string | null;
+      sessionId?: string;
+    };
 
 const clip = (value: string | undefined, length: number) => value?.slice(0, length) || null;
 
@@ -61,6 +72,7 @@ export class SessionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly revoked: RevokedSessions,
+    private readonly events: EventEmitter2,
     @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
   ) {}
 
@@ -97,9 +109,22 @@ export class SessionsService {
       this.rotateWithin(manager, hashRefreshToken(refreshToken)),
     );
     // Thrown after the commit, so the revocation it reports is not rolled back with it.
-    if (result.revokedIds?.length) this.revoked.add(result.revokedIds);
-    if (result.outcome === 'rotated') return result.session;
-    if (result.outcome === 'reused') throw refreshRefused.reused();
+    if (result.revokedIds?.length) {
+      this.revoked.add(result.revokedIds);
+      const reason = result.outcome === 'reused' ? 'refresh_token_reused' : 'user_disabled';
+      this.announce({ userId: result.userId, sessionIds: result.revokedIds, reason });
+    }
+    if (result.outcome === 'rotated') {
+      const { userId, sessionId } = result.session;
+      this.emit(TokenEvent.Refreshed, { userId, sessionId });
+      return result.session;
+    }
+    const refused = { userId: result.userId, sessionId: result.sessionId, reason: result.outcome };
+    if (result.outcome === 'reused') {
+      this.emit(TokenEvent.RefreshReused, refused);
+      throw refreshRefused.reused();
+    }
+    this.emit(TokenEvent.RefreshRefused, refused);
     if (result.outcome === 'session_expired') throw refreshRefused.sessionExpired();
     throw refreshRefused.invalid();
   }
@@ -118,26 +143,19 @@ export class SessionsService {
       [tokenHash],
     );
     if (!row) return { outcome: 'invalid' };
+    const known = { userId: row.user_id as string | null, sessionId: row.session_id as string };
     if (row.used_at) {
-      const revokedIds = await this.revokeWithin(
-        manager,
-        'id = $1',
-        [row.session_id],
-        'refresh_token_reused',
-      );
-      return { outcome: 'reused', revokedIds };
+      const reason = 'refresh_token_reused';
+      const revokedIds = await this.revokeWithin(manager, 'id = $1', [row.session_id], reason);
+      return { outcome: 'reused', revokedIds, ...known };
     }
-    if (row.revoked_at) return { outcome: 'invalid' };
-    if (row.session_expired) return { outcome: 'session_expired' };
-    if (row.token_expired) return { outcome: 'invalid' };
+    if (row.revoked_at) return { outcome: 'invalid', ...known };
+    if (row.session_expired) return { outcome: 'session_expired', ...known };
+    if (row.token_expired) return { outcome: 'invalid', ...known };
     if (!row.user_id || row.disabled_at) {
-      const revokedIds = await this.revokeWithin(
-        manager,
-        'id = $1',
-        [row.session_id],
-        'user_disabled',
-      );
-      return { outcome: 'invalid', revokedIds };
+      const reason = 'user_disabled';
+      const revokedIds = await this.revokeWithin(manager, 'id = $1', [row.session_id], reason);
+      return { outcome: 'invalid', revokedIds, ...known };
     }
 
     const next = generateRefreshToken();
@@ -197,7 +215,7 @@ export class SessionsService {
     if (!owned) {
       throw new NotFoundException({ code: ErrorCode.NotFound, message: 'Session not found' });
     }
-    await this.revoke('id = $1', [sessionId], reason);
+    await this.revoke('id = $1', [sessionId], reason, userId);
   }
 
   /** Revokes every session of the user, but `exceptSessionId` when given. */
@@ -207,20 +225,31 @@ export class SessionsService {
     exceptSessionId?: string,
   ): Promise<string[]> {
     return exceptSessionId
-      ? this.revoke('user_id = $1 AND id <> $2', [userId, exceptSessionId], reason)
-      : this.revoke('user_id = $1', [userId], reason);
+      ? this.revoke('user_id = $1 AND id <> $2', [userId, exceptSessionId], reason, userId)
+      : this.revoke('user_id = $1', [userId], reason, userId);
   }
 
   private async revoke(
     where: string,
     params: unknown[],
     reason: RevocationReason,
+    userId: string,
   ): Promise<string[]> {
     const ids = await this.dataSource.transaction((manager) =>
       this.revokeWithin(manager, where, params, reason),
     );
     this.revoked.add(ids);
+    if (ids.length > 0) this.announce({ userId, sessionIds: ids, reason });
     return ids;
+  }
+
+  private announce(payload: SessionsRevokedPayload): void {
+    this.emit(TokenEvent.SessionsRevoked, payload);
+  }
+
+  /** Fire and forget: counting and auditing must never slow down or fail the request. */
+  private emit(event: string, payload: SessionEventPayload | SessionsRevokedPayload): void {
+    this.events.emit(event, payload);
   }
 
   /** Marks the matching live sessions revoked and announces them (delivered on commit). */

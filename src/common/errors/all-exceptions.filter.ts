@@ -25,6 +25,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const challenge = bearerChallenge(body.statusCode, body.code, body.message);
     if (challenge) reply.header('www-authenticate', challenge);
+    const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)
+      ?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     void reply
       .status(body.statusCode)
       .header('content-type', 'application/json; charset=utf-8')

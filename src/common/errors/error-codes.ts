@@ -30,6 +30,7 @@ export const ErrorCode = {
   PayloadTooLarge: 'payload_too_large',
   UnsupportedMediaType: 'unsupported_media_type',
   TooManyRequests: 'too_many_requests',
+  TooManyAttempts: 'too_many_attempts',
   // 5xx
   InternalError: 'internal_error',
   ServiceUnavailable: 'service_unavailable',

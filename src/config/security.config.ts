@@ -1,0 +1,19 @@
+import { registerAs } from '@nestjs/config';
+import { validateEnv } from './env.validation.js';
+
+export const securityConfig = registerAs('security', () => {
+  const env = validateEnv(process.env);
+  return {
+    loginMaxFailures: env.LOGIN_MAX_FAILURES,
+    loginLockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
+    authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+    redisUrl: env.REDIS_URL,
+    trustProxy: env.TRUST_PROXY,
+    bodyLimitBytes: env.BODY_LIMIT,
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    metricsEnabled: env.METRICS_ENABLED,
+  };
+});

@@ -1,0 +1,23 @@
+import type { RevocationReason } from './sessions.service.js';
+
+/** What happened to sessions, for metrics and the audit trail. Emitted after the commit. */
+export const TokenEvent = {
+  Refreshed: 'tokens.refreshed',
+  /** A used refresh token came back: the session was revoked as stolen. */
+  RefreshReused: 'tokens.refresh_reused',
+  /** Any other refused refresh (unknown, expired, revoked, session over). */
+  RefreshRefused: 'tokens.refresh_refused',
+  SessionsRevoked: 'tokens.sessions_revoked',
+} as const;
+
+export interface SessionEventPayload {
+  userId?: string | null;
+  sessionId?: string;
+  reason?: string;
+}
+
+export interface SessionsRevokedPayload {
+  userId?: string | null;
+  sessionIds: string[];
+  reason: RevocationReason;
+}
