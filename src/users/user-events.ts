@@ -13,6 +13,10 @@ export const UserEvent = {
 
 export interface UserEventPayload {
   userId: string;
+  /** Who made the change: the user themselves, or the administrator. */
+  actorId: string;
   /** The session that made the change and stays signed in (a password change). */
   keepSessionId?: string;
+  /** What changed, for the audit trail (roles: `{ from, to }`). */
+  details?: Record<string, unknown>;
 }

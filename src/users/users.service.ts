@@ -97,7 +97,7 @@ export class UsersService {
     user.passwordHash = await this.hasher.hash(newPassword);
     user.passwordChangedAt = new Date();
     await this.users.save(user);
-    await this.emit(UserEvent.PasswordChanged, { userId: id, keepSessionId });
+    await this.emit(UserEvent.PasswordChanged, { userId: id, actorId: id, keepSessionId });
   }
 
   async adminUpdate(actorId: string, id: string, changes: AdminUpdateUserDto): Promise<User> {
@@ -112,6 +112,7 @@ export class UsersService {
       changes.roles !== undefined &&
       [...changes.roles].sort().join() !== [...user.roles].sort().join();
     const disabling = changes.disabled === true && user.disabledAt === null;
+    const previousRoles = [...user.roles];
     if (changes.roles !== undefined) user.roles = changes.roles;
     if (changes.displayName !== undefined) user.displayName = changes.displayName;
     if (changes.disabled !== undefined) {
@@ -119,15 +120,21 @@ export class UsersService {
     }
     const saved = await this.users.save(user);
     // Tokens carry the roles and sessions outlive a disabled account: sign the user out.
-    if (disabling) await this.emit(UserEvent.Disabled, { userId: id });
-    else if (rolesChanged) await this.emit(UserEvent.RolesChanged, { userId: id });
+    if (disabling) await this.emit(UserEvent.Disabled, { userId: id, actorId });
+    if (rolesChanged) {
+      await this.emit(UserEvent.RolesChanged, {
+        userId: id,
+        actorId,
+        details: { from: previousRoles, to: saved.roles },
+      });
+    }
     return saved;
   }
 
   async remove(actorId: string, id: string): Promise<void> {
     if (actorId === id) throw this.selfLockout();
     const user = await this.findById(id);
-    await this.emit(UserEvent.Deleting, { userId: id });
+    await this.emit(UserEvent.Deleting, { userId: id, actorId });
     await this.users.remove(user);
   }
 
