@@ -68,7 +68,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
   setupOpenApi(app);
   return app;
 }

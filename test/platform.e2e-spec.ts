@@ -63,7 +63,15 @@ describe('platform: health, OpenAPI, errors, schema', () => {
     it('marks exactly the public operations as public', () => {
       const open = operations.filter((operation) => operation.security?.length === 0);
       expect(open.map((operation) => operation.operationId).sort()).toEqual(
-        ['auth_login', 'auth_refresh', 'auth_register', 'health_check', 'jwks_public_keys'].sort(),
+        [
+          'auth_login',
+          'auth_refresh',
+          'auth_register',
+          'health_check',
+          'health_live',
+          'health_ready',
+          'jwks_public_keys',
+        ].sort(),
       );
     });
 

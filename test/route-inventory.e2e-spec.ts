@@ -91,6 +91,8 @@ describe('route inventory', () => {
         'get /users/me',
         'get /projects/{id}',
         'get /health',
+        'get /health/live',
+        'get /health/ready',
       ]),
     );
   });
@@ -146,6 +148,8 @@ describe('route inventory', () => {
       [
         'get /.well-known/jwks.json',
         'get /health',
+        'get /health/live',
+        'get /health/ready',
         'post /auth/login',
         'post /auth/refresh',
         'post /auth/register',

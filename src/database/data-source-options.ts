@@ -18,8 +18,11 @@ export function dataSourceOptions(url: string, poolSize: number) {
     installExtensions: false,
     extra: {
       max: poolSize,
-      // Fail fast instead of queueing forever when the database is unreachable.
-      connectionTimeoutMillis: 5_000,
+      // An unreachable or stuck database answers 503 within seconds, never a hung request:
+      // connecting, and each statement (server side, then client side as a backstop), are bounded.
+      connectionTimeoutMillis: 3_000,
+      statement_timeout: 5_000,
+      query_timeout: 6_000,
     },
   } satisfies DataSourceOptions;
 }

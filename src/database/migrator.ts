@@ -15,6 +15,8 @@ async function withMigrationLock<T>(
   const queryRunner = dataSource.createQueryRunner();
   await queryRunner.connect();
   try {
+    // Migrations may rewrite large tables: not bound by the pool's 5 s statement timeout.
+    await queryRunner.query('SET statement_timeout = 0');
     await queryRunner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     try {
       const executor = new MigrationExecutor(dataSource, queryRunner);
