@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { bearer, refresh, signIn, type SignedIn } from './factories/session.factory.js';
 import { loginAdmin, registerUser } from './factories/user.factory.js';
@@ -338,48 +339,49 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
       }
     };
 
-    it('a logout through one instance is refused by another within a second (server), or a second instance cannot exist (embedded)', async () => {
+    /**
+     * Runs `check` against a second instance on the same database. On the embedded database a
+     * second instance cannot exist (it belongs to one process, whose revocations are local and
+     * immediate), which is asserted instead.
+     */
+    const withSecondInstance = async (
+      check: (other: ReturnType<typeof request>) => Promise<void>,
+    ) => {
       if (!t.database.isServer) {
-        // The embedded database belongs to one process; revocations there are local and immediate.
         await expect(createAppQuietly()).rejects.toThrow(/in use/);
         return;
       }
       const second = await createApp();
       try {
-        const other = await connect(second);
+        await check(await connect(second));
+      } finally {
+        await second.close();
+      }
+    };
+
+    it('a logout through one instance is refused by another within a second (server), or a second instance cannot exist (embedded)', async () => {
+      await withSecondInstance(async (other) => {
         const session = await (await newUser()).signIn();
         await other.get('/auth/session').set(bearer(session.accessToken)).expect(200);
-
         const started = Date.now();
         await t.http.post('/auth/logout').set(bearer(session.accessToken)).expect(204);
         expect(
           (await refusedWithin(other, session.accessToken, 1000)) - started,
         ).toBeLessThanOrEqual(1000);
-      } finally {
-        await second.close();
-      }
+      });
     });
 
     it('after losing its LISTEN connection, an instance reconnects and learns what it missed (server)', async () => {
-      if (!t.database.isServer) {
-        await expect(createAppQuietly()).rejects.toThrow(/in use/);
-        return;
-      }
-      const second = await createApp();
-      try {
-        const other = await connect(second);
+      await withSecondInstance(async (other) => {
         const session = await (await newUser()).signIn();
         // Cut every revocation feed of this database, then revoke while they are down.
-        const dataSource = t.app.get((await import('typeorm')).DataSource);
-        await dataSource.query(
+        await t.app.get(DataSource).query(
           `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
             WHERE application_name = 'sentinel-revocation-feed' AND datname = current_database()`,
         );
         await t.http.post('/auth/logout').set(bearer(session.accessToken)).expect(204);
         await refusedWithin(other, session.accessToken, 10_000);
-      } finally {
-        await second.close();
-      }
+      });
     });
   });
 });

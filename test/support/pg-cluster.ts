@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 /** The machine's PostgreSQL server binaries (Debian: /usr/lib/postgresql/<version>/bin). */
 export function postgresBinDir(): string | undefined {
@@ -12,14 +12,6 @@ export function postgresBinDir(): string | undefined {
   const version = readdirSync(root).sort().pop();
   const dir = version && join(root, version, 'bin');
   return dir && existsSync(join(dir, 'pg_ctl')) ? dir : undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
