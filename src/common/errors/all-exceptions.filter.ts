@@ -16,13 +16,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = context.getRequest<FastifyRequest>();
     const reply = context.getResponse<FastifyReply>();
     const body = toErrorResponse(exception) ?? internalErrorResponse();
-    if (body.statusCode >= 500) {
-      const error = exception instanceof Error ? exception : new Error(String(exception));
-      this.logger.error(
-        `${request.method} ${request.url} → ${body.statusCode}: ${error.message}`,
-        error.stack,
-      );
-    }
+    const error = exception instanceof Error ? exception : new Error(String(exception));
+    const where = `${request.method} ${request.url} → ${body.statusCode}`;
+    // Unexpected errors with their stack; an outage (503) one line each, not a stack per request.
+    if (body.statusCode === 503) this.logger.warn(`${where}: ${error.message}`);
+    else if (body.statusCode >= 500) this.logger.error(`${where}: ${error.message}`, error.stack);
     const challenge = bearerChallenge(body.statusCode, body.code, body.message);
     if (challenge) reply.header('www-authenticate', challenge);
     const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)
