@@ -1,14 +1,16 @@
-import type { LogLevel as NestLogLevel } from '@nestjs/common';
+import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
+import type { ObservabilityOptions } from './observability/observability.module.js';
 import { setupOpenApi } from './openapi.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -26,9 +28,11 @@ function logLevels(level: LogLevel): NestLogLevel[] {
 
 /**
  * Builds the whole application (used by `main.ts` and by the e2e tests, so both run the same
- * thing): Fastify, validation, the error filter, request ids and the OpenAPI document.
+ * thing): Fastify, validation, the error filter, request ids, logging and the OpenAPI document.
  */
-export async function createApp(): Promise<NestFastifyApplication> {
+export async function createApp(
+  options: ObservabilityOptions = {},
+): Promise<NestFastifyApplication> {
   // Fail on a bad environment before Nest starts, with one line and no stack trace.
   const env = validateEnv(process.env);
   const adapter = new FastifyAdapter({
@@ -38,12 +42,26 @@ export async function createApp(): Promise<NestFastifyApplication> {
     // The client address (rate limits, sessions, audit) from X-Forwarded-For only behind a proxy.
     trustProxy: env.TRUST_PROXY,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, {
-    logger: logLevels(env.LOG_LEVEL),
-    abortOnError: false,
-    // JSON only: no urlencoded parser, so a cross-site HTML form cannot post to /auth/login.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(options),
+    adapter,
+    {
+      // Until pino takes over (and if the start fails before it can): Nest's console logger, in
+      // JSON outside development. Set here rather than left to the last app's logger, which is
+      // what Nest would use otherwise when tests create several apps in one process.
+      logger: new ConsoleLogger({
+        logLevels: logLevels(env.LOG_LEVEL),
+        json: env.NODE_ENV !== 'development',
+      }),
+      bufferLogs: true,
+      abortOnError: false,
+      // JSON only: no urlencoded parser, so a cross-site HTML form cannot post to /auth/login.
+      bodyParser: false,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  // From here on straight through pino: without this, Nest would hold its lines until init ends.
+  app.flushLogs();
   await app.register(fastifyCookie);
   // Security headers on every response. Swagger UI's page needs its inline style and the
   // validator badge off; everything else keeps Helmet's defaults.

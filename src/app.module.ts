@@ -11,6 +11,10 @@ import { securityConfig } from './config/security.config.js';
 import { sessionsConfig } from './config/sessions.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import {
+  ObservabilityModule,
+  type ObservabilityOptions,
+} from './observability/observability.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -20,7 +24,7 @@ export class AppModule {
    * Built on demand rather than at import, so the environment is read (and validated) when the
    * app is created: tests set theirs first, and a bad variable stops the start with one line.
    */
-  static register(): DynamicModule {
+  static register(options: ObservabilityOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -32,6 +36,7 @@ export class AppModule {
         }),
         EventEmitterModule.forRoot(),
         ScheduleModule.forRoot(),
+        ObservabilityModule.register(options),
         DatabaseModule,
         UsersModule,
         AuthModule,

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { createApp } from '../../src/app.factory.js';
@@ -20,15 +21,24 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+interface StartOptions {
+  listen?: boolean;
+  /**
+   * Where the app's JSON log lines go, to read them. nestjs-pino builds one logger per process
+   * (here: per test file), from the first app's settings: pass it to the file's first app.
+   */
+  logDestination?: DestinationStream;
+}
+
 async function start(
   database: TestDatabase,
   env: Record<string, string>,
-  listen: boolean,
+  options: StartOptions,
 ): Promise<TestApp> {
   Object.assign(process.env, env);
-  const app = await createApp();
+  const app = await createApp({ logDestination: options.logDestination });
   let url: string | undefined;
-  if (listen) {
+  if (options.listen) {
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   } else {
@@ -44,7 +54,7 @@ async function start(
     url,
     restart: async (overrides = {}) => {
       await app.close();
-      return start(database, { ...env, ...overrides }, listen);
+      return start(database, { ...env, ...overrides }, options);
     },
     close: async () => {
       await app.close();
@@ -61,7 +71,7 @@ async function start(
  */
 export async function createTestApp(
   overrides: Record<string, string> = {},
-  { listen = false } = {},
+  options: StartOptions = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   return start(
@@ -78,7 +88,7 @@ export async function createTestApp(
       ...database.env,
       ...overrides,
     },
-    listen,
+    options,
   );
 }
 
