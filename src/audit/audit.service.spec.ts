@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import type { Repository } from 'typeorm';
 import type { AuditEvent } from './audit-event.entity.js';
@@ -20,6 +21,7 @@ function fakeRepository() {
           write.parameters = parameters;
           return builder;
         },
+        useTransaction: () => builder,
         execute() {
           writes.push(write);
           return new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
@@ -103,5 +105,23 @@ describe('AuditService.record', () => {
     });
     expect(database.writes[0].parameters.details).toBe('{}');
     database.succeed();
+  });
+
+  it('waits at shutdown for a write in flight, but not more than 3 s', async () => {
+    jest.useFakeTimers();
+    try {
+      const database = fakeRepository();
+      const audit = new AuditService(database.repository);
+      audit.record({ type: 'user_deleted', userId: 'u' });
+      let shutDown = false;
+      const shutdown = audit.beforeApplicationShutdown().then(() => (shutDown = true));
+      await jest.advanceTimersByTimeAsync(2_900);
+      expect(shutDown).toBe(false);
+      await jest.advanceTimersByTimeAsync(200);
+      await shutdown;
+      expect(warnings).toEqual(['Audit events not recorded at shutdown: 1']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -16,6 +16,9 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
+/** How long shutdown waits for writes in flight: SIGTERM must finish within 10 s. */
+const SHUTDOWN_WAIT_MS = 3_000;
+
 /** The column sizes: a longer header is cut rather than the event lost. */
 const clip = (value: string | undefined, length: number) => value?.slice(0, length) || null;
 
@@ -55,9 +58,19 @@ export class AuditService implements BeforeApplicationShutdown {
     return { items, total };
   }
 
-  /** Lets the writes in flight finish before the connection pool closes (SIGTERM, tests). */
+  /**
+   * Lets the writes in flight finish before the connection pool closes (SIGTERM, tests), for a
+   * few seconds at most: with the database gone they would each wait for a connection timeout.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.pending);
+    if (this.pending.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
+    await Promise.race([Promise.all(this.pending), timeout]);
+    clearTimeout(timer);
+    if (this.pending.size > 0) {
+      this.logger.warn(`Audit events not recorded at shutdown: ${this.pending.size}`);
+    }
   }
 
   private async insert(event: AuditRecord): Promise<void> {
@@ -77,6 +90,11 @@ export class AuditService implements BeforeApplicationShutdown {
         details: () => ':details',
       })
       .setParameters({ email: subjectEmail, details: JSON.stringify(details ?? {}) })
+      // One statement needs no transaction on a server, but the embedded database's socket
+      // server (pglite-socket) only keeps one connection's protocol messages together inside a
+      // transaction: an insert outside one, racing the request's own transactions, had its
+      // prepared statement swapped out and hung (the 20 concurrent refreshes in sessions e2e).
+      .useTransaction(true)
       .execute();
   }
 }
