@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { appConfig } from './config/app.config.js';
 import { databaseConfig } from './config/database.config.js';
@@ -42,6 +43,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         ProjectsModule,
+        AuditModule,
       ],
     };
   }

@@ -130,6 +130,7 @@ describe('platform: health, OpenAPI, errors, schema', () => {
       expect(withForbidden).toEqual(
         [
           'admin_sessions_revoke_all',
+          'audit_events_list',
           'admin_users_get',
           'admin_users_list',
           'admin_users_remove',

@@ -1,9 +1,13 @@
 import { Controller, Delete, HttpCode } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import type { ClientInfo } from '../common/client-info.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
+import type { AuthUser } from './auth-user.js';
+import { Client } from './decorators/client-info.decorator.js';
+import { CurrentUser } from './decorators/current-user.decorator.js';
 import { Roles } from './decorators/roles.decorator.js';
 
 /** Signing a user out everywhere, for administrators. */
@@ -20,8 +24,12 @@ export class AdminSessionsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Every session of the user is revoked' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async revokeAll(@UuidParam() id: string): Promise<void> {
+  async revokeAll(
+    @CurrentUser() admin: AuthUser,
+    @UuidParam() id: string,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
     await this.users.findById(id);
-    await this.sessions.revokeAllOfUser(id, 'revoked_by_admin');
+    await this.sessions.revokeAllOfUser(id, 'revoked_by_admin', { actorId: admin.userId, client });
   }
 }

@@ -1,4 +1,4 @@
-import type { ClientInfo } from '../tokens/sessions.service.js';
+import type { ClientInfo } from '../common/client-info.js';
 
 /**
  * What happened at sign-in, for whoever keeps count or records it (metrics, the audit trail).

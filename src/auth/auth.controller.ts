@@ -10,9 +10,9 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientInfo } from '../common/client-info.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { sessionsConfig } from '../config/sessions.config.js';
-import type { ClientInfo } from '../tokens/sessions.service.js';
 import { refreshRefused } from '../tokens/session-errors.js';
 import { RegisterUserDto } from '../users/dto/register-user.dto.js';
 import { UserResponseDto } from '../users/dto/user-response.dto.js';
@@ -81,11 +81,12 @@ export class AuthController {
   async refresh(
     @Body() dto: RefreshDto,
     @Req() request: FastifyRequest,
+    @Client() client: ClientInfo,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
     const token = dto.refreshToken ?? refreshCookie(request);
     if (!token) throw refreshRefused.invalid();
-    return this.withCookie(reply, await this.auth.refresh(token));
+    return this.withCookie(reply, await this.auth.refresh(token, client));
   }
 
   @Post('logout')
@@ -93,9 +94,10 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'The session is revoked; its access tokens stop working' })
   async logout(
     @CurrentUser() user: AuthUser,
+    @Client() client: ClientInfo,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.auth.logout(user);
+    await this.auth.logout(user, client);
     clearRefreshCookie(reply, this.config.cookieSecure);
   }
 
@@ -104,9 +106,10 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Every session of the user is revoked' })
   async logoutAll(
     @CurrentUser() user: AuthUser,
+    @Client() client: ClientInfo,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.auth.logoutAll(user);
+    await this.auth.logoutAll(user, client);
     clearRefreshCookie(reply, this.config.cookieSecure);
   }
 

@@ -1,8 +1,9 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { ClientInfo } from '../common/client-info.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
-import { SessionsService, type ClientInfo } from '../tokens/sessions.service.js';
+import { SessionsService } from '../tokens/sessions.service.js';
 import type { Role } from '../users/role.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthEvent, type LoginEventPayload } from './auth-events.js';
@@ -54,17 +55,23 @@ export class AuthService {
   }
 
   /** Rotates the refresh token; the new access token carries the user's current roles. */
-  async refresh(refreshToken: string): Promise<TokenResponseDto> {
-    const session = await this.sessions.rotate(refreshToken);
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenResponseDto> {
+    const session = await this.sessions.rotate(refreshToken, client);
     return this.tokens({ id: session.userId, roles: session.roles }, session);
   }
 
-  async logout(user: AuthUser): Promise<void> {
-    await this.sessions.revokeOwn(user.userId, user.sessionId, 'logout');
+  async logout(user: AuthUser, client: ClientInfo): Promise<void> {
+    await this.sessions.revokeOwn(user.userId, user.sessionId, 'logout', {
+      actorId: user.userId,
+      client,
+    });
   }
 
-  async logoutAll(user: AuthUser): Promise<void> {
-    await this.sessions.revokeAllOfUser(user.userId, 'logout_all');
+  async logoutAll(user: AuthUser, client: ClientInfo): Promise<void> {
+    await this.sessions.revokeAllOfUser(user.userId, 'logout_all', {
+      actorId: user.userId,
+      client,
+    });
   }
 
   private tokens(

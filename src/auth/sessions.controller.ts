@@ -1,9 +1,11 @@
 import { Controller, Delete, Get, HttpCode } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { ClientInfo } from '../common/client-info.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import type { AuthUser } from './auth-user.js';
+import { Client } from './decorators/client-info.decorator.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
 import { ActiveSessionDto } from './dto/active-session.dto.js';
 
@@ -24,7 +26,14 @@ export class SessionsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The session is revoked' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such session of yours' })
-  async revoke(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<void> {
-    await this.sessions.revokeOwn(user.userId, id, 'revoked_by_user');
+  async revoke(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    await this.sessions.revokeOwn(user.userId, id, 'revoked_by_user', {
+      actorId: user.userId,
+      client,
+    });
   }
 }

@@ -34,7 +34,11 @@ class DatabaseMigrator implements OnModuleInit {
         config: ConfigType<typeof databaseConfig>,
         embedded: EmbeddedPostgres | null,
       ) => ({
-        ...dataSourceOptions(embedded?.url ?? config.url!, config.poolSize),
+        // PGlite is one database session behind a multiplexer: concurrent statements from
+        // several connections can interleave their protocol messages (an unnamed prepared
+        // statement of one lands in another). It runs one statement at a time anyway, so one
+        // connection costs nothing and makes it safe. A real server gets the configured pool.
+        ...dataSourceOptions(embedded ? embedded.url : config.url!, embedded ? 1 : config.poolSize),
         autoLoadEntities: true,
         retryAttempts: 2,
         retryDelay: 1000,

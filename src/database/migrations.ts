@@ -2,6 +2,7 @@ import { CreateUsers1795300000000 } from '../../migrations/1795300000000-CreateU
 import { CreateSessions1795300100000 } from '../../migrations/1795300100000-CreateSessions.js';
 import { CreateProjects1795300200000 } from '../../migrations/1795300200000-CreateProjects.js';
 import { CreateLoginAttempts1795333400000 } from '../../migrations/1795333400000-CreateLoginAttempts.js';
+import { CreateAuditEvents1795334762843 } from '../../migrations/1795334762843-CreateAuditEvents.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   CreateSessions1795300100000,
   CreateProjects1795300200000,
   CreateLoginAttempts1795333400000,
+  CreateAuditEvents1795334762843,
 ];

@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { ClientInfo } from '../common/client-info.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import { sessionsConfig } from '../config/sessions.config.js';
 import type { Role } from '../users/role.js';
@@ -14,11 +15,6 @@ import {
   type SessionEventPayload,
   type SessionsRevokedPayload,
 } from './token-events.js';
-
-export interface ClientInfo {
-  userAgent?: string;
-  ip?: string;
-}
 
 export interface IssuedRefreshToken {
   sessionId: string;
@@ -60,6 +56,12 @@ type Rotation =
       userId?: string | null;
       sessionId?: string;
     };
+
+/** Who ends sessions and from where, passed on to `TokenEvent.SessionsRevoked`. */
+export interface RevocationOrigin {
+  actorId?: string;
+  client?: ClientInfo;
+}
 
 const clip = (value: string | undefined, length: number) => value?.slice(0, length) || null;
 
@@ -104,7 +106,7 @@ export class SessionsService {
    * transaction, so of concurrent presentations exactly one rotates; the others then find it
    * used, which is treated as theft: the whole session is revoked.
    */
-  async rotate(refreshToken: string): Promise<RotatedSession> {
+  async rotate(refreshToken: string, client?: ClientInfo): Promise<RotatedSession> {
     const result = await this.dataSource.transaction((manager) =>
       this.rotateWithin(manager, hashRefreshToken(refreshToken)),
     );
@@ -112,14 +114,15 @@ export class SessionsService {
     if (result.revokedIds?.length) {
       this.revoked.add(result.revokedIds);
       const reason = result.outcome === 'reused' ? 'refresh_token_reused' : 'user_disabled';
-      this.announce({ userId: result.userId, sessionIds: result.revokedIds, reason });
+      this.announce({ userId: result.userId, sessionIds: result.revokedIds, reason, client });
     }
     if (result.outcome === 'rotated') {
       const { userId, sessionId } = result.session;
-      this.emit(TokenEvent.Refreshed, { userId, sessionId });
+      this.emit(TokenEvent.Refreshed, { userId, sessionId, client });
       return result.session;
     }
-    const refused = { userId: result.userId, sessionId: result.sessionId, reason: result.outcome };
+    const { userId, sessionId, outcome } = result;
+    const refused = { userId, sessionId, reason: outcome, client };
     if (result.outcome === 'reused') {
       this.emit(TokenEvent.RefreshReused, refused);
       throw refreshRefused.reused();
@@ -207,7 +210,12 @@ export class SessionsService {
   }
 
   /** Revokes one of the user's sessions; 404 when it is not theirs (or does not exist). */
-  async revokeOwn(userId: string, sessionId: string, reason: RevocationReason): Promise<void> {
+  async revokeOwn(
+    userId: string,
+    sessionId: string,
+    reason: RevocationReason,
+    origin: RevocationOrigin = {},
+  ): Promise<void> {
     const [owned] = await this.dataSource.query(
       'SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2',
       [sessionId, userId],
@@ -215,18 +223,18 @@ export class SessionsService {
     if (!owned) {
       throw new NotFoundException({ code: ErrorCode.NotFound, message: 'Session not found' });
     }
-    await this.revoke('id = $1', [sessionId], reason, userId);
+    await this.revoke('id = $1', [sessionId], reason, userId, origin);
   }
 
   /** Revokes every session of the user, but `exceptSessionId` when given. */
   revokeAllOfUser(
     userId: string,
     reason: RevocationReason,
-    exceptSessionId?: string,
+    { exceptSessionId, ...origin }: RevocationOrigin & { exceptSessionId?: string } = {},
   ): Promise<string[]> {
     return exceptSessionId
-      ? this.revoke('user_id = $1 AND id <> $2', [userId, exceptSessionId], reason, userId)
-      : this.revoke('user_id = $1', [userId], reason, userId);
+      ? this.revoke('user_id = $1 AND id <> $2', [userId, exceptSessionId], reason, userId, origin)
+      : this.revoke('user_id = $1', [userId], reason, userId, origin);
   }
 
   private async revoke(
@@ -234,12 +242,13 @@ export class SessionsService {
     params: unknown[],
     reason: RevocationReason,
     userId: string,
+    origin: RevocationOrigin,
   ): Promise<string[]> {
     const ids = await this.dataSource.transaction((manager) =>
       this.revokeWithin(manager, where, params, reason),
     );
     this.revoked.add(ids);
-    if (ids.length > 0) this.announce({ userId, sessionIds: ids, reason });
+    if (ids.length > 0) this.announce({ userId, sessionIds: ids, reason, ...origin });
     return ids;
   }
 

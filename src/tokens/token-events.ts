@@ -1,3 +1,4 @@
+import type { ClientInfo } from '../common/client-info.js';
 import type { RevocationReason } from './sessions.service.js';
 
 /** What happened to sessions, for metrics and the audit trail. Emitted after the commit. */
@@ -14,10 +15,15 @@ export interface SessionEventPayload {
   userId?: string | null;
   sessionId?: string;
   reason?: string;
+  /** Who presented the refresh token. */
+  client?: ClientInfo;
 }
 
 export interface SessionsRevokedPayload {
   userId?: string | null;
   sessionIds: string[];
   reason: RevocationReason;
+  /** Who ended them (the user, or an administrator); absent when the server did (reuse). */
+  actorId?: string;
+  client?: ClientInfo;
 }

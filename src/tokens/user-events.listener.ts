@@ -9,22 +9,31 @@ export class UserEventsListener {
   constructor(private readonly sessions: SessionsService) {}
 
   @OnEvent(UserEvent.PasswordChanged, { promisify: true, suppressErrors: false })
-  async passwordChanged({ userId, keepSessionId }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'password_changed', keepSessionId);
+  async passwordChanged({
+    userId,
+    actorId,
+    client,
+    keepSessionId,
+  }: UserEventPayload): Promise<void> {
+    await this.sessions.revokeAllOfUser(userId, 'password_changed', {
+      exceptSessionId: keepSessionId,
+      actorId,
+      client,
+    });
   }
 
   @OnEvent(UserEvent.Disabled, { promisify: true, suppressErrors: false })
-  async disabled({ userId }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'user_disabled');
+  async disabled({ userId, actorId, client }: UserEventPayload): Promise<void> {
+    await this.sessions.revokeAllOfUser(userId, 'user_disabled', { actorId, client });
   }
 
   @OnEvent(UserEvent.RolesChanged, { promisify: true, suppressErrors: false })
-  async rolesChanged({ userId }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'roles_changed');
+  async rolesChanged({ userId, actorId, client }: UserEventPayload): Promise<void> {
+    await this.sessions.revokeAllOfUser(userId, 'roles_changed', { actorId, client });
   }
 
   @OnEvent(UserEvent.Deleting, { promisify: true, suppressErrors: false })
-  async deleting({ userId }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'user_deleted');
+  async deleting({ userId, actorId, client }: UserEventPayload): Promise<void> {
+    await this.sessions.revokeAllOfUser(userId, 'user_deleted', { actorId, client });
   }
 }

@@ -8,8 +8,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
+import { Client } from '../auth/decorators/client-info.decorator.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { Roles } from '../auth/decorators/roles.decorator.js';
+import type { ClientInfo } from '../common/client-info.js';
 import { PaginationQueryDto } from '../common/dto/pagination-query.dto.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
@@ -48,8 +50,9 @@ export class AdminUsersController {
     @CurrentUser() admin: AuthUser,
     @UuidParam() id: string,
     @Body() dto: AdminUpdateUserDto,
+    @Client() client: ClientInfo,
   ): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.adminUpdate(admin.userId, id, dto));
+    return UserResponseDto.from(await this.users.adminUpdate(admin.userId, id, dto, client));
   }
 
   @Delete(':id')
@@ -57,7 +60,11 @@ export class AdminUsersController {
   @ApiNoContentResponse({ description: 'User deleted' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`self_lockout`' })
-  async remove(@CurrentUser() admin: AuthUser, @UuidParam() id: string): Promise<void> {
-    await this.users.remove(admin.userId, id);
+  async remove(
+    @CurrentUser() admin: AuthUser,
+    @UuidParam() id: string,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    await this.users.remove(admin.userId, id, client);
   }
 }

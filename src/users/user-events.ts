@@ -1,3 +1,5 @@
+import type { ClientInfo } from '../common/client-info.js';
+
 /**
  * What happened to an account that may have to end its sessions. `users` emits these (awaited,
  * with `emitAsync`, so sessions are revoked before the response); `tokens` acts on them, so
@@ -15,6 +17,8 @@ export interface UserEventPayload {
   userId: string;
   /** Who made the change: the user themselves, or the administrator. */
   actorId: string;
+  /** Where the actor's request came from, for the audit trail. */
+  client?: ClientInfo;
   /** The session that made the change and stays signed in (a password change). */
   keepSessionId?: string;
   /** What changed, for the audit trail (roles: `{ from, to }`). */

@@ -7,7 +7,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
+import { Client } from '../auth/decorators/client-info.decorator.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import type { ClientInfo } from '../common/client-info.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { UpdateProfileDto } from './dto/update-profile.dto.js';
@@ -44,12 +46,8 @@ export class UsersController {
   async changePassword(
     @CurrentUser() user: AuthUser,
     @Body() dto: ChangePasswordDto,
+    @Client() client: ClientInfo,
   ): Promise<void> {
-    await this.users.changePassword(
-      user.userId,
-      dto.currentPassword,
-      dto.newPassword,
-      user.sessionId,
-    );
+    await this.users.changePassword(user.userId, dto, { keepSessionId: user.sessionId, client });
   }
 }

@@ -7,9 +7,11 @@ import {
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
+import type { ClientInfo } from '../common/client-info.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import type { PaginationQueryDto } from '../common/dto/pagination-query.dto.js';
 import type { AdminUpdateUserDto } from './dto/admin-update-user.dto.js';
+import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import { normalizeEmail } from './dto/email.decorator.js';
 import type { RegisterUserDto } from './dto/register-user.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
@@ -82,9 +84,8 @@ export class UsersService {
   /** Other sessions are signed out; `keepSessionId`, the one making the change, stays. */
   async changePassword(
     id: string,
-    currentPassword: string,
-    newPassword: string,
-    keepSessionId?: string,
+    { currentPassword, newPassword }: ChangePasswordDto,
+    { keepSessionId, client }: { keepSessionId?: string; client?: ClientInfo } = {},
   ): Promise<void> {
     const user = await this.findById(id);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
@@ -97,10 +98,15 @@ export class UsersService {
     user.passwordHash = await this.hasher.hash(newPassword);
     user.passwordChangedAt = new Date();
     await this.users.save(user);
-    await this.emit(UserEvent.PasswordChanged, { userId: id, actorId: id, keepSessionId });
+    await this.emit(UserEvent.PasswordChanged, { userId: id, actorId: id, client, keepSessionId });
   }
 
-  async adminUpdate(actorId: string, id: string, changes: AdminUpdateUserDto): Promise<User> {
+  async adminUpdate(
+    actorId: string,
+    id: string,
+    changes: AdminUpdateUserDto,
+    client?: ClientInfo,
+  ): Promise<User> {
     const user = await this.findById(id);
     if (
       actorId === id &&
@@ -120,21 +126,22 @@ export class UsersService {
     }
     const saved = await this.users.save(user);
     // Tokens carry the roles and sessions outlive a disabled account: sign the user out.
-    if (disabling) await this.emit(UserEvent.Disabled, { userId: id, actorId });
+    if (disabling) await this.emit(UserEvent.Disabled, { userId: id, actorId, client });
     if (rolesChanged) {
       await this.emit(UserEvent.RolesChanged, {
         userId: id,
         actorId,
+        client,
         details: { from: previousRoles, to: saved.roles },
       });
     }
     return saved;
   }
 
-  async remove(actorId: string, id: string): Promise<void> {
+  async remove(actorId: string, id: string, client?: ClientInfo): Promise<void> {
     if (actorId === id) throw this.selfLockout();
     const user = await this.findById(id);
-    await this.emit(UserEvent.Deleting, { userId: id, actorId });
+    await this.emit(UserEvent.Deleting, { userId: id, actorId, client });
     await this.users.remove(user);
   }
 

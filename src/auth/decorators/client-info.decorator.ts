@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { ClientInfo } from '../../tokens/sessions.service.js';
+import type { ClientInfo } from '../../common/client-info.js';
 
 /** The caller's address and user agent, recorded with the session it opens. */
 export const Client = createParamDecorator(

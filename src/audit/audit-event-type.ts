@@ -1,0 +1,19 @@
+/**
+ * What the audit trail records, one type per row (`audit_events.type`). Stable: clients filter on
+ * these, so add new ones and never rename. The README lists what each means.
+ */
+export const AUDIT_EVENT_TYPES = [
+  'login_succeeded',
+  'login_failed',
+  'login_locked_out',
+  'login_refused_locked',
+  'refresh_token_reused',
+  'logout',
+  'sessions_revoked',
+  'password_changed',
+  'user_disabled',
+  'roles_changed',
+  'user_deleted',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
