@@ -1,0 +1,80 @@
+// Measures one scenario: a warm-up per system, then rounds alternating Sentinel and its
+// comparison (A B, B A, A B…) so that drift on a shared machine hits both alike.
+import { runLoad } from './load.mjs';
+import { ratio, summarizeRounds } from './stats.mjs';
+import { judgeScenario } from './targets.mjs';
+
+/** After each run: let requests still queued (login's argon2 backlog) finish before the next. */
+const SETTLE_MS = 1500;
+/** The monotonic clock V8's profiler stamps its samples with, in microseconds. */
+export const nowMicros = () => Number(process.hrtime.bigint() / 1000n);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (message) => process.stderr.write(`${message}\n`);
+
+async function runOnce(scenario, system, seconds, ctx) {
+  await scenario.beforeRun?.(ctx);
+  const started = nowMicros();
+  const { result, peakRssMb } = await ctx.monitor.during(() =>
+    runLoad(scenario.load(system, ctx), {
+      duration: seconds,
+      connections: ctx.options.connections,
+    }),
+  );
+  if (system === 'sentinel') ctx.sentinelWindows.push([started, nowMicros()]);
+  await sleep(SETTLE_MS);
+  const responses = Object.values(result.statusCodes).reduce((a, b) => a + b, 0);
+  const expected = result.statusCodes[scenario.expectedStatus] ?? 0;
+  return { ...result, unexpected: responses - expected, peakRssMb: peakRssMb[system] };
+}
+
+export async function measureScenario(scenario, ctx) {
+  const { options } = ctx;
+  const systems = scenario.compareWith ? ['sentinel', scenario.compareWith] : ['sentinel'];
+  if (options.warmup > 0) {
+    for (const system of systems) {
+      const warm = await runOnce(scenario, system, options.warmup, ctx);
+      log(
+        `${scenario.name}: ${system} warm-up ${warm.rps} req/s, status ${JSON.stringify(warm.statusCodes)}`,
+      );
+      if (warm.unexpected > 0) {
+        log(
+          `${scenario.name}: WARNING ${warm.unexpected} responses other than ${scenario.expectedStatus} during warm-up`,
+        );
+      }
+    }
+  }
+  const rounds = Object.fromEntries(systems.map((system) => [system, []]));
+  for (let round = 0; round < options.rounds; round++) {
+    const order = round % 2 === 0 ? systems : [...systems].reverse();
+    for (const system of order) {
+      const figures = await runOnce(scenario, system, options.duration, ctx);
+      rounds[system].push(figures);
+      log(
+        `${scenario.name}: ${system} round ${round + 1}/${options.rounds} ${figures.rps} req/s, ` +
+          `p50 ${figures.p50} ms, p99 ${figures.p99} ms, errors ${figures.errors}, unexpected ${figures.unexpected}`,
+      );
+    }
+  }
+  const sentinel = summarizeRounds(rounds.sentinel);
+  const comparison = scenario.compareWith
+    ? summarizeRounds(rounds[scenario.compareWith])
+    : undefined;
+  const figures = {
+    name: scenario.name,
+    title: scenario.title,
+    expectedStatus: scenario.expectedStatus,
+    compareWith: scenario.compareWith,
+    sentinel,
+    comparison,
+    ratio: comparison ? ratio(sentinel.rps, comparison.rps) : undefined,
+    // Each round's pair measured back to back: a check that the median ratio is not a fluke.
+    roundRatios: comparison
+      ? rounds.sentinel.map((run, i) => ratio(run.rps, rounds[scenario.compareWith][i].rps))
+      : undefined,
+    target: scenario.target,
+    statusCodes: Object.fromEntries(
+      systems.map((system) => [system, rounds[system].map((run) => run.statusCodes)]),
+    ),
+  };
+  return { ...figures, verdict: judgeScenario(scenario, figures, ctx.database.kind) };
+}
