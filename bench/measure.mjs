@@ -11,7 +11,7 @@ export const nowMicros = () => Number(process.hrtime.bigint() / 1000n);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (message) => process.stderr.write(`${message}\n`);
 
-async function runOnce(scenario, system, seconds, ctx) {
+async function runOnce(scenario, system, seconds, ctx, { measured = true } = {}) {
   await scenario.beforeRun?.(ctx);
   const started = nowMicros();
   const { result, peakRssMb } = await ctx.monitor.during(() =>
@@ -20,7 +20,10 @@ async function runOnce(scenario, system, seconds, ctx) {
       connections: ctx.options.connections,
     }),
   );
-  if (system === 'sentinel') ctx.sentinelWindows.push([started, nowMicros()]);
+  // Measured Sentinel runs only: the profile summary leaves out warm-ups (JIT) and start-up.
+  if (measured && system === 'sentinel') {
+    ctx.sentinelWindows.push({ start: started, end: nowMicros(), requests: result.requests });
+  }
   await sleep(SETTLE_MS);
   const responses = Object.values(result.statusCodes).reduce((a, b) => a + b, 0);
   const expected = result.statusCodes[scenario.expectedStatus] ?? 0;
@@ -32,7 +35,7 @@ export async function measureScenario(scenario, ctx) {
   const systems = scenario.compareWith ? ['sentinel', scenario.compareWith] : ['sentinel'];
   if (options.warmup > 0) {
     for (const system of systems) {
-      const warm = await runOnce(scenario, system, options.warmup, ctx);
+      const warm = await runOnce(scenario, system, options.warmup, ctx, { measured: false });
       log(
         `${scenario.name}: ${system} warm-up ${warm.rps} req/s, status ${JSON.stringify(warm.statusCodes)}`,
       );

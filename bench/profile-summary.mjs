@@ -1,8 +1,9 @@
 // Where the time goes in a V8 .cpuprofile (from node --cpu-prof): the top functions by self time,
 // and self and inclusive time per package (node_modules/<pkg>, node:<module>, Sentinel's files).
-// Percentages are of the busy time: samples that are not "(idle)". With `windows` (pairs of
-// start and end on the monotonic clock, in µs, as V8 stamps samples), only the samples inside
-// them count: the harness passes the times Sentinel was under measured load, leaving out start-up.
+// Percentages are of the busy time: samples that are not "(idle)". With `windows` ({ start, end }
+// on the monotonic clock in µs, as V8 stamps samples, and the `requests` served), only the samples
+// inside them count, and the busy time per request is given: the harness passes the times
+// Sentinel was under measured load, leaving out start-up and warm-ups.
 //
 // Usage: node bench/profile-summary.mjs <file.cpuprofile> [--top N]
 import { readFile } from 'node:fs/promises';
@@ -17,7 +18,7 @@ function shortUrl(url) {
   return url.startsWith(ROOT_URL) ? url.slice(ROOT_URL.length) : url.replace(/^file:\/\//, '');
 }
 
-/** The package a frame belongs to: `fastify`, `@nestjs/core`, `node:internal/http`, `sentinel`… */
+/** The package a frame belongs to: `fastify`, `@nestjs/core`, `node:internal/http`, `./dist/src/auth`… */
 function packageOf({ functionName, url }) {
   if (!url) return functionName.startsWith('(') ? functionName : '(native / V8)';
   const modules = url.lastIndexOf('/node_modules/');
@@ -26,8 +27,7 @@ function packageOf({ functionName, url }) {
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
   if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
-  if (url.startsWith(ROOT_URL))
-    return `sentinel (${shortUrl(url).split('/').slice(0, 3).join('/')})`;
+  if (url.startsWith(ROOT_URL)) return `./${shortUrl(url).split('/').slice(0, 3).join('/')}`;
   return url;
 }
 
@@ -67,11 +67,12 @@ export async function summarizeProfile(file, { top = 25, windows } = {}) {
   const selfByPackage = new Map();
   const inclusiveByPackage = new Map();
   const add = (map, key, micros) => map.set(key, (map.get(key) ?? 0) + micros);
+  const requests = windows?.reduce((total, window) => total + (window.requests ?? 0), 0);
   let busy = 0;
   let idle = 0;
   const { samples, timeDeltas } = profile;
   const inWindow = (time) =>
-    !windows || windows.some(([start, end]) => time >= start && time <= end);
+    !windows || windows.some(({ start, end }) => time >= start && time <= end);
   let time = profile.startTime;
   for (let i = 0; i < samples.length; i++) {
     time += timeDeltas[i];
@@ -93,6 +94,7 @@ export async function summarizeProfile(file, { top = 25, windows } = {}) {
     window: windows ? 'under measured load' : 'whole process',
     busyMs: Math.round(busy / 1000),
     idleMs: Math.round(idle / 1000),
+    busyMicrosPerRequest: requests ? Math.round(busy / requests) : undefined,
     topSelf: rank(selfByFunction, busy, top),
     selfByPackage: rank(selfByPackage, busy, top),
     inclusiveByPackage: rank(inclusiveByPackage, busy, top),
@@ -108,7 +110,9 @@ export function formatProfileSummary(summary) {
     ),
   ];
   return [
-    `${summary.file} (${summary.window}): busy ${summary.busyMs} ms, idle ${summary.idleMs} ms; percentages of busy time`,
+    `${summary.file} (${summary.window}): busy ${summary.busyMs} ms, idle ${summary.idleMs} ms` +
+      (summary.busyMicrosPerRequest ? `, ${summary.busyMicrosPerRequest} µs per request` : '') +
+      '; percentages are of the busy time',
     ...list('Top functions by self time:', summary.topSelf),
     ...list('Self time by package:', summary.selfByPackage),
     ...list('Inclusive time by package (on the stack):', summary.inclusiveByPackage),

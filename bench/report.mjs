@@ -56,7 +56,9 @@ export function formatTable(results) {
         num(figures.unexpected),
         num(figures.peakRssMb),
         system === 'sentinel' && scenario.ratio !== undefined ? `${scenario.ratio}×` : '',
-        system === 'sentinel' ? `${scenario.verdict.text}: ${verdict(scenario.verdict.met)}` : '',
+        system === 'sentinel' && scenario.target
+          ? `${scenario.verdict.text}: ${verdict(scenario.verdict.met)}`
+          : '',
       ]);
     }
   }

@@ -20,6 +20,7 @@ export function summarizeRounds(rounds) {
     unexpected: sum(rounds.map((round) => round.unexpected)),
     peakRssMb: Math.max(...rounds.map((round) => round.peakRssMb ?? 0)),
     rounds: rounds.map((round) => round.rps),
+    requests: sum(rounds.map((round) => round.requests)),
   };
 }
 
