@@ -27,7 +27,7 @@ function pgliteVersion() {
 
 /**
  * @returns {{ kind: 'postgres'|'embedded', description: string, env: Record<string,string>,
- *   drop(): Promise<void> }}
+ *   backendPids(): Promise<number[]>, drop(): Promise<void> }}
  */
 export async function createBenchDatabase(serverUrl = process.env.DATABASE_URL) {
   // Short: the embedded server's Unix socket lives in DATA_DIR/run (paths are limited to ~107 bytes).
@@ -38,6 +38,8 @@ export async function createBenchDatabase(serverUrl = process.env.DATABASE_URL) 
       kind: 'embedded',
       description: `embedded PGlite ${pgliteVersion()} (in the Sentinel process)`,
       env: { DATA_DIR: dataDir, DATABASE_URL: '' },
+      // In Sentinel's own process: its CPU is counted as Sentinel's.
+      backendPids: async () => [],
       drop: removeDataDir,
     };
   }
@@ -50,8 +52,17 @@ export async function createBenchDatabase(serverUrl = process.env.DATABASE_URL) 
   url.pathname = `/${name}`;
   return {
     kind: 'postgres',
-    description: `PostgreSQL ${version} at ${url.host} (database ${name}, dropped after)`,
+    description: `PostgreSQL ${version} at ${url.host} (a fresh database)`,
+    name,
     env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+    /** The server processes serving this database's connections (Sentinel's pool). */
+    backendPids: () =>
+      withClient(serverUrl, async (client) => {
+        const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+          name,
+        ]);
+        return rows.map((row) => row.pid);
+      }),
     drop: async () => {
       await withClient(serverUrl, (client) =>
         client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),

@@ -9,6 +9,14 @@ export const RESULTS_DIR = new URL('./results/', import.meta.url);
 const verdict = (met) => (met === null ? 'n/a' : met ? 'yes' : 'NO');
 const num = (value) => (value === undefined ? '—' : value.toLocaleString('en-US'));
 const ms = (value) => (value === undefined ? '—' : String(value));
+/** CPU µs per request of the server process, plus its database backends' on PostgreSQL. */
+const cpu = (figures) =>
+  figures.cpuMicrosPerRequest === undefined
+    ? '—'
+    : `${num(figures.cpuMicrosPerRequest)}` +
+      (figures.databaseCpuMicrosPerRequest === undefined
+        ? ''
+        : ` + ${num(figures.databaseCpuMicrosPerRequest)} db`);
 
 /** Writes bench/results/<timestamp>-<kind>.json; answers its path. */
 export async function writeResults(results) {
@@ -55,6 +63,7 @@ export function formatTable(results) {
         num(figures.non2xx),
         num(figures.unexpected),
         num(figures.peakRssMb),
+        cpu(figures),
         system === 'sentinel' && scenario.ratio !== undefined ? `${scenario.ratio}×` : '',
         system === 'sentinel' && scenario.target
           ? `${scenario.verdict.text}: ${verdict(scenario.verdict.met)}`
@@ -73,6 +82,7 @@ export function formatTable(results) {
     'non-2xx',
     'unexpected',
     'RSS MB',
+    'CPU µs/req',
     'ratio',
     'target',
   ];
@@ -94,8 +104,10 @@ export function scenariosMarkdown(results) {
     `\`${scenario.name}\` ${scenario.title}`,
     num(scenario.sentinel.rps),
     `${ms(scenario.sentinel.p50)} / ${ms(scenario.sentinel.p99)}`,
+    cpu(scenario.sentinel),
     scenario.comparison
-      ? `${num(scenario.comparison.rps)} (${comparisonName(scenario.compareWith)})`
+      ? `${comparisonName(scenario.compareWith)}: ${num(scenario.comparison.rps)} req/s, ` +
+        `${cpu(scenario.comparison)} µs`
       : '—',
     scenario.ratio === undefined ? '—' : `${scenario.ratio}×`,
     scenario.verdict.text,
@@ -107,6 +119,7 @@ export function scenariosMarkdown(results) {
     '',
     '',
     '',
+    '',
     `< ${RSS_LIMIT_MB} MB`,
     verdict(results.rss.met),
   ]);
@@ -114,7 +127,8 @@ export function scenariosMarkdown(results) {
     'scenario',
     'Sentinel req/s',
     'p50 / p99 ms',
-    'compared with (req/s)',
+    'CPU µs/req',
+    'compared with',
     'ratio',
     'target',
     'holds',
@@ -127,7 +141,10 @@ export function scenariosMarkdown(results) {
   return [
     `**${results.database.description}** — ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC, ` +
       `${options.connections} connections, ${options.rounds} rounds of ${options.duration} s per system ` +
-      `(medians), systems alternating; load average at start ${results.machine.loadAverageAtStart.join(' / ')}.`,
+      `(medians), systems alternating; load average at start ${results.machine.loadAverageAtStart.join(' / ')}. ` +
+      'CPU µs/req: CPU time of the server process (all threads) per request' +
+      (results.database.kind === 'postgres' ? ', + that of its PostgreSQL backends' : '') +
+      '.',
     '',
     markdownTable(header, rows),
     ...(notes.length ? ['', ...notes] : []),

@@ -93,7 +93,18 @@ async function main() {
     rss: judgeRss(peakRssMb.sentinel),
     ...figures,
   };
-  if (systems.profile) results.profile = await summarizeProfile(systems.profile, { windows });
+  if (systems.profile) {
+    // One summary per scenario: each has its own hot path.
+    const names = [...new Set(windows.map((window) => window.scenario))];
+    results.profiles = await Promise.all(
+      names.map(async (name) => ({
+        scenario: name,
+        ...(await summarizeProfile(systems.profile, {
+          windows: windows.filter((window) => window.scenario === name),
+        })),
+      })),
+    );
+  }
   const file = await writeResults(results);
 
   if (results.kind === 'soak') {
@@ -102,7 +113,9 @@ async function main() {
     console.log(formatTable(results));
     if (options.markdown) console.log(`\n${scenariosMarkdown(results)}`);
   }
-  if (results.profile) console.log(`\n${formatProfileSummary(results.profile)}`);
+  for (const profile of results.profiles ?? []) {
+    console.log(`\n${profile.scenario}: ${formatProfileSummary(profile)}`);
+  }
   console.log(`\nResults: ${file}`);
   if (options.readme) {
     if (!isPlainRun(results)) log('--readme ignored: --cpu-prof or --node-args change the figures');

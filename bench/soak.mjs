@@ -20,7 +20,12 @@ export async function runSoak(scenario, ctx) {
     const { result, peakRssMb } = await monitor.during(() =>
       runLoad(load(), { duration: SOAK_SECONDS, connections: options.connections }),
     );
-    ctx.sentinelWindows.push({ start: started, end: nowMicros(), requests: result.requests });
+    ctx.sentinelWindows.push({
+      scenario: 'soak',
+      start: started,
+      end: nowMicros(),
+      requests: result.requests,
+    });
     runs.push({
       rps: result.rps,
       p50: result.p50,

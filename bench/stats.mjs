@@ -15,6 +15,8 @@ export function summarizeRounds(rounds) {
     rps: Math.round(median(rounds.map((round) => round.rps))),
     p50: median(rounds.map((round) => round.p50)),
     p99: median(rounds.map((round) => round.p99)),
+    cpuMicrosPerRequest: median(rounds.map((round) => round.cpuMicrosPerRequest)),
+    databaseCpuMicrosPerRequest: median(rounds.map((round) => round.databaseCpuMicrosPerRequest)),
     errors: sum(rounds.map((round) => round.errors)),
     non2xx: sum(rounds.map((round) => round.non2xx)),
     unexpected: sum(rounds.map((round) => round.unexpected)),
