@@ -1,6 +1,6 @@
 // Rewrites the README's Performance figures (between the bench markers) from result files, so
-// the figures always come from a run. By default: the newest scenarios run on each database kind
-// and the newest soak run (runs that were profiled or given --node-args are not Sentinel as shipped).
+// the figures always come from a run. By default: the newest scenarios run and the newest soak
+// run on each database kind (runs that were profiled or given --node-args are not Sentinel as shipped).
 //
 // Usage: node bench/readme.mjs [bench/results/<file>.json …]   (npm run bench:readme)
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -33,7 +33,7 @@ async function latestResults() {
   const newest = new Map();
   for (const entry of all) {
     if (!isPlainRun(entry.results)) continue;
-    const key = entry.results.kind === 'soak' ? 'soak' : `scenarios-${entry.results.database.kind}`;
+    const key = `${entry.results.kind}-${entry.results.database.kind}`;
     const current = newest.get(key);
     if (!current || current.results.startedAt < entry.results.startedAt) newest.set(key, entry);
   }
@@ -43,7 +43,7 @@ async function latestResults() {
 /** The Markdown between the markers: the machine, then one block per result file. */
 export function performanceMarkdown(entries) {
   const order = (entry) =>
-    entry.results.kind === 'soak' ? 2 : entry.results.database.kind === 'embedded' ? 0 : 1;
+    (entry.results.kind === 'soak' ? 2 : 0) + (entry.results.database.kind === 'embedded' ? 0 : 1);
   const sorted = [...entries].sort((a, b) => order(a) - order(b));
   const machines = [...new Set(sorted.map((entry) => machineLine(entry.results.machine)))];
   return [
