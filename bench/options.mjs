@@ -14,7 +14,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --readme            rewrite README's Performance section from the results afterwards
   --soak              only the RSS flatness check: session, three consecutive 20 s runs
   --cpu-prof          run Sentinel under node --cpu-prof and summarise the profile after
-  --node-args "…"     extra node flags for Sentinel, to measure one (e.g. --max-semi-space-size=4)
+  --node-args="…"     extra node flags for Sentinel, to measure one (e.g. --node-args=--max-old-space-size=128)
   --help
 
 Environment: DATABASE_URL (a PostgreSQL server: a fresh database is created on it for the run
