@@ -6,6 +6,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { machineLine } from './machine.mjs';
 import { RESULTS_DIR, scenariosMarkdown, soakMarkdown } from './report.mjs';
 
@@ -67,10 +68,10 @@ export async function updateReadme(files = []) {
   const end = readme.indexOf(END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} section`);
   const body = performanceMarkdown(entries);
-  await writeFile(
-    README,
-    `${readme.slice(0, start + START.length)}\n\n${body}\n\n${readme.slice(end)}`,
-  );
+  const updated = `${readme.slice(0, start + START.length)}\n\n${body}\n\n${readme.slice(end)}`;
+  // Formatted as the repository's Prettier settings want it, so format:check stays clean.
+  const options = { ...(await prettier.resolveConfig(README)), filepath: README };
+  await writeFile(README, await prettier.format(updated, options));
   return entries.map((entry) => entry.path);
 }
 
