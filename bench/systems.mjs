@@ -1,0 +1,100 @@
+// The systems under test for one run: a fresh database, Sentinel in production mode, and the
+// bare comparison servers, each a child process whose memory is watched.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createBenchDatabase } from './database.mjs';
+import { startServer } from './processes.mjs';
+import { RssMonitor } from './rss.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SENTINEL_MAIN = `${ROOT}dist/src/main.js`;
+export const PROFILES_DIR = fileURLToPath(new URL('./results/profiles/', import.meta.url));
+
+const JWT = { JWT_ISSUER: 'sentinel', JWT_AUDIENCE: 'sentinel-api' };
+
+/**
+ * Starts Sentinel (under `node <nodeArgs>`, profiled with `cpuProf`) and the comparison servers
+ * asked for (`baseline`, `argon2`: booleans); answers
+ * { database, servers, monitor, argon2Password, profile, close() }.
+ */
+export async function startSystems({ baseline, argon2, cpuProf, nodeArgs = [] }) {
+  if (!existsSync(SENTINEL_MAIN)) {
+    throw new Error(`${SENTINEL_MAIN} is missing: build first (npm run bench does)`);
+  }
+  // Random each run, used as its UTF-8 text by Sentinel and the baseline alike.
+  const secret = randomBytes(48).toString('base64');
+  const argon2Password = `bench password ${randomBytes(4).toString('hex')}`;
+  const database = await createBenchDatabase();
+  const servers = {};
+  const monitor = new RssMonitor();
+  const profile = cpuProf ? `${PROFILES_DIR}sentinel-${Date.now()}.cpuprofile` : undefined;
+
+  const close = async () => {
+    monitor.stop();
+    const stopped = await Promise.allSettled(Object.values(servers).map((server) => server.stop()));
+    await database.drop();
+    return stopped;
+  };
+
+  try {
+    if (profile) await mkdir(PROFILES_DIR, { recursive: true });
+    servers.sentinel = await startServer({
+      name: 'sentinel',
+      script: SENTINEL_MAIN,
+      nodeArgs: [
+        ...nodeArgs,
+        ...(profile
+          ? [
+              '--cpu-prof',
+              `--cpu-prof-dir=${PROFILES_DIR}`,
+              `--cpu-prof-name=${profile.slice(PROFILES_DIR.length)}`,
+            ]
+          : []),
+      ],
+      // Its own data directory as the working directory: no stray .env is read.
+      cwd: database.env.DATA_DIR,
+      env: {
+        ...database.env,
+        ...JWT,
+        NODE_ENV: 'production',
+        JWT_ALG: 'HS256',
+        JWT_SECRET: secret,
+        LOG_LEVEL: 'warn',
+        // The limits must never trip: the scenarios measure the paths, not the refusals.
+        AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+        LOGIN_MAX_FAILURES: '1000',
+      },
+      readyPath: '/health',
+    });
+    monitor.watch('sentinel', servers.sentinel.pid);
+    if (baseline) {
+      servers.baseline = await startServer({
+        name: 'baseline',
+        script: `${ROOT}bench/baseline-server.mjs`,
+        cwd: ROOT,
+        env: { ...JWT, JWT_SECRET: secret },
+        readyPath: '/',
+        readyStatus: 401,
+      });
+      monitor.watch('baseline', servers.baseline.pid);
+    }
+    if (argon2) {
+      servers.argon2 = await startServer({
+        name: 'argon2',
+        script: `${ROOT}bench/argon2-server.mjs`,
+        cwd: ROOT,
+        env: { BENCH_PASSWORD: argon2Password },
+        readyPath: '/',
+        readyStatus: 400,
+      });
+      monitor.watch('argon2', servers.argon2.pid);
+    }
+    monitor.start();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { database, servers, monitor, argon2Password, profile, close };
+}

@@ -1,0 +1,36 @@
+// Issue 7's targets, judged on one run's figures.
+
+export const RSS_LIMIT_MB = 200;
+/** Peak RSS of consecutive soak runs may differ from the first run's by this fraction. */
+export const RSS_FLATNESS = 0.1;
+
+const COMPARISON_NAMES = { baseline: 'node:http + jose', argon2: 'argon2id server' };
+export const comparisonName = (system) => COMPARISON_NAMES[system] ?? system;
+
+const DATABASE_NAMES = { postgres: 'PostgreSQL', embedded: 'embedded PGlite' };
+
+/** { text, met }: met is true/false, or null where this run cannot judge the target. */
+export function judgeScenario(scenario, figures, databaseKind) {
+  const { target } = scenario;
+  if (!target) return { text: '—', met: null };
+  if (target.ratio !== undefined) {
+    const text = `≥ ${target.ratio.toFixed(1)}× ${comparisonName(scenario.compareWith)}`;
+    return { text, met: figures.ratio === undefined ? false : figures.ratio >= target.ratio };
+  }
+  const text = `≥ ${target.rps.toLocaleString('en-US')} req/s on ${DATABASE_NAMES[target.on]}`;
+  if (databaseKind !== target.on) return { text, met: null };
+  return { text, met: figures.sentinel.rps >= target.rps };
+}
+
+export function judgeRss(peakMb) {
+  return { text: `< ${RSS_LIMIT_MB} MB`, met: peakMb < RSS_LIMIT_MB };
+}
+
+/** Flat: every run's peak within ±10 % of the first run's, and all under the limit. */
+export function judgeSoak(peaksMb) {
+  const [first] = peaksMb;
+  const deviations = peaksMb.map((peak) => Math.round(((peak - first) / first) * 1000) / 10);
+  const flat = deviations.every((deviation) => Math.abs(deviation) <= RSS_FLATNESS * 100);
+  const under = peaksMb.every((peak) => peak < RSS_LIMIT_MB);
+  return { deviationsPercent: deviations, flat, underLimit: under, met: flat && under };
+}
