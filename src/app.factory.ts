@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module.js';
@@ -11,6 +11,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
 import type { ObservabilityOptions } from './observability/observability.module.js';
+import { registerRequestLogging } from './observability/request-log.js';
 import { setupOpenApi } from './openapi.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -83,6 +84,7 @@ export async function createApp(
     reply.header('x-request-id', request.id);
     done();
   });
+  registerRequestLogging(fastify, PinoLogger.root);
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

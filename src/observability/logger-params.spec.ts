@@ -1,108 +1,118 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
+import Fastify from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream } from 'pino';
 import { pinoHttp, type Options } from 'pino-http';
 import { LOG_LEVELS, type LogLevel } from '../config/env.validation.js';
 import { createLoggerParams, pinoLevel, REDACTED_PATHS } from './logger-params.js';
+import { registerRequestLogging } from './request-log.js';
 
-/** pino-http as nestjs-pino builds it from our params, writing into an array. */
+/** The root logger as nestjs-pino builds it from our params, writing into an array. */
 function capture(level: LogLevel = 'log') {
   const lines: string[] = [];
   const destination: DestinationStream = { write: (line: string) => void lines.push(line) };
   const params = createLoggerParams({ level, pretty: false, destination });
   const [options, stream] = params.pinoHttp as [Options, DestinationStream];
-  const middleware = pinoHttp(options, stream);
+  const logger = pinoHttp(options, stream).logger;
   const records = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
-  return { middleware, lines, records };
+  return { logger, lines, records };
 }
 
-/** A request as @fastify/middie hands it to middleware: id set, path in `originalUrl`. */
-function exchange(url: string, status: number) {
-  const req = new IncomingMessage(new Socket());
-  Object.assign(req, {
-    method: 'POST',
-    url: '/',
-    originalUrl: url,
-    id: 'req-42',
-    headers: { authorization: 'Bearer header.payload.sig', cookie: 'refresh_token=cookie-secret' },
+/** A Fastify app logging through `registerRequestLogging`, its ids taken from `x-request-id`. */
+async function server(level: LogLevel = 'log') {
+  const captured = capture(level);
+  const app = Fastify({ genReqId: (req) => String(req.headers['x-request-id']) });
+  registerRequestLogging(app, captured.logger);
+  app.all('/*', async (request, reply) => {
+    // Logged after an await, as a handler's lines usually are.
+    await new Promise((resolve) => setImmediate(resolve));
+    captured.logger.warn({ step: 'inside' }, 'handling');
+    const status = Number((request.query as { status?: string }).status ?? 200);
+    return reply.status(status).send({ ok: status < 400 });
   });
-  const res = new ServerResponse(req);
-  res.statusCode = status;
-  res.setHeader('set-cookie', 'refresh_token=set-cookie-secret');
-  /** The response sent (there is no socket to send it on). */
-  const finish = () => {
-    Object.defineProperty(res, 'writableEnded', { value: true });
-    res.emit('finish');
-  };
-  return { req, res, finish };
+  // Over a real socket: light-my-request (inject) loads an ESM-only dependency jest cannot.
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  const request = (url: string, headers: Record<string, string> = {}) =>
+    fetch(origin + url, {
+      method: 'POST',
+      headers: { 'x-request-id': randomUUID(), ...headers },
+    }).then((response) => response.text());
+  return { ...captured, app, request };
 }
 
-describe('logger params', () => {
+describe('logger params and request lines', () => {
   it("maps Nest's level names onto pino's", () => {
     expect(LOG_LEVELS.map(pinoLevel)).toEqual(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
     for (const level of LOG_LEVELS) expect(pino.levels.values[pinoLevel(level)]).toBeDefined();
   });
 
-  it('writes one line per request: request id, method, path without the query, status, time', () => {
-    const { middleware, lines, records } = capture();
-    const { req, res, finish } = exchange('/auth/verify?token=link-secret', 200);
-    middleware(req, res);
-    finish();
-    expect(records()).toEqual([
-      expect.objectContaining({
+  it('writes one line per request: request id, method, path without the query, status, time', async () => {
+    const { app, request, lines, records } = await server();
+    const id = `req-${randomUUID()}`;
+    await request('/auth/verify?token=link-secret', {
+      'x-request-id': id,
+      authorization: 'Bearer header.payload.sig',
+      cookie: 'refresh_token=cookie-secret',
+    });
+    await app.close();
+    const completed = records().filter((record) => record.msg === 'request completed');
+    expect(completed).toEqual([
+      {
         level: 30,
-        requestId: 'req-42',
+        time: expect.any(Number),
+        pid: process.pid,
+        hostname: expect.any(String),
+        requestId: id,
         req: { method: 'POST', url: '/auth/verify' },
         res: { statusCode: 200 },
         responseTime: expect.any(Number),
         msg: 'request completed',
-      }),
+      },
     ]);
-    for (const secret of [
-      'link-secret',
-      'header.payload.sig',
-      'cookie-secret',
-      'set-cookie-secret',
-    ])
+    for (const secret of ['link-secret', 'header.payload.sig', 'cookie-secret'])
       expect(lines.join('')).not.toContain(secret);
   });
 
-  it('puts the request id on the lines logged while handling the request', () => {
-    const { middleware, records } = capture();
-    const { req, res } = exchange('/users/me', 200);
-    middleware(req, res);
-    req.log.warn('inside');
-    expect(records()).toEqual([expect.objectContaining({ requestId: 'req-42', msg: 'inside' })]);
-    expect(records()[0]).not.toHaveProperty('req');
+  it("puts the request id on the lines logged while handling the request, and no other's", async () => {
+    const { app, request, logger, records } = await server();
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    await Promise.all(ids.map((id) => request('/users/me', { 'x-request-id': id })));
+    logger.info('outside any request');
+    await app.close();
+    const inside = records().filter((record) => record.msg === 'handling');
+    expect(inside.map((record) => record.requestId).sort()).toEqual([...ids].sort());
+    expect(inside[0]).not.toHaveProperty('req');
+    expect(records().find((record) => record.msg === 'outside any request')).not.toHaveProperty(
+      'requestId',
+    );
   });
 
-  it('logs a server error at error level, and nothing below the configured level', () => {
-    const failed = capture();
-    const broken = exchange('/users/me', 503);
-    failed.middleware(broken.req, broken.res);
-    broken.finish();
-    expect(failed.records()).toEqual([expect.objectContaining({ level: 50 })]);
+  it('logs a server error at error level, and nothing below the configured level', async () => {
+    const failing = await server();
+    await failing.request('/users/me?status=503');
+    await failing.app.close();
+    expect(failing.records().find((record) => record.msg === 'request completed')).toMatchObject({
+      level: 50,
+      res: { statusCode: 503 },
+    });
 
-    const quiet = capture('warn');
-    const ok = exchange('/users/me', 200);
-    quiet.middleware(ok.req, ok.res);
-    ok.finish();
+    const quiet = await server('error');
+    await quiet.request('/users/me');
+    await quiet.app.close();
     expect(quiet.lines).toEqual([]);
   });
 
-  it('leaves out health probes and metric scrapes, not paths that merely start alike', () => {
-    const { middleware, records } = capture();
-    for (const url of ['/health', '/health/ready', '/metrics', '/healthy', '/metrics-export']) {
-      const { req, res, finish } = exchange(url, 200);
-      middleware(req, res);
-      finish();
-    }
-    expect(records().map((record) => record.req.url)).toEqual(['/healthy', '/metrics-export']);
+  it('leaves out health probes and metric scrapes, not paths that merely start alike', async () => {
+    const { app, request, records } = await server();
+    for (const url of ['/health', '/health/ready', '/metrics?x=1', '/healthy', '/metrics-export'])
+      await request(url);
+    await app.close();
+    const completed = records().filter((record) => record.msg === 'request completed');
+    expect(completed.map((record) => record.req.url)).toEqual(['/healthy', '/metrics-export']);
   });
 
   it('censors secret fields at any depth of a logged object', () => {
-    const { middleware, lines } = capture();
-    middleware.logger.info({
+    const { logger, lines } = capture();
+    logger.info({
       password: 'p0',
       body: { currentPassword: 'p1', newPassword: 'p2' },
       result: { tokens: { accessToken: 'a3', refreshToken: 'r3' } },

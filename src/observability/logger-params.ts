@@ -1,9 +1,10 @@
-import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { stdSerializers, type DestinationStream, type Level } from 'pino';
 import type { Options } from 'pino-http';
 import type { LogLevel } from '../config/env.validation.js';
+import { requestIdMixin } from './request-context.js';
+import { requestPath } from './request-log.js';
 
 /** `LOG_LEVEL` keeps Nest's names; pino calls `log` `info` and `verbose` `trace`. */
 const PINO_LEVELS: Record<LogLevel, Level> = {
@@ -42,29 +43,14 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * The request's path, without the query string: a query is where a link's one-time token would
- * be (a password reset, an email verification), and logging it would leak the token. The URL as
- * received: @fastify/middie keeps it in `originalUrl` and hands middleware the part after the
- * path the middleware is mounted on (all of it here, so `req.url` is `/`).
- */
-export function requestPath(req: IncomingMessage & { originalUrl?: string }): string {
-  const url = req.originalUrl ?? req.url ?? '';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
-
-/**
- * What a request line carries: method and path, status, time, request id. No headers (tokens,
- * cookies) and no bodies (passwords): nothing to redact and nothing to serialise on the hot path.
+ * Serializers for a request or response logged by hand: method and path, status. Never headers
+ * (tokens, cookies) or bodies (passwords).
  */
 const serializers = {
-  req: (req: IncomingMessage) => ({ method: req.method, url: requestPath(req) }),
+  req: (req: IncomingMessage) => ({ method: req.method, url: requestPath(req.url ?? '') }),
   res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
   err: stdSerializers.err,
 };
-
-/** Probes and scrapes every few seconds: a line each would drown the requests worth reading. */
-const UNLOGGED_PATHS = /^\/(?:health|metrics)(?:\/|$)/;
 
 export interface LoggerSettings {
   level: LogLevel;
@@ -74,34 +60,22 @@ export interface LoggerSettings {
   destination?: DestinationStream;
 }
 
-/** nestjs-pino's settings: JSON lines, one per request, the request id on every line. */
+/**
+ * nestjs-pino's settings: JSON lines, secrets censored, the request id on every line logged while
+ * a request is handled. nestjs-pino builds its root logger (the one Nest's `Logger` writes through)
+ * from `pinoHttp`; its pino-http middleware is not mounted: the request lines come from Fastify
+ * hooks (`registerRequestLogging`), which cost a fraction of it.
+ */
 export function createLoggerParams({ level, pretty, destination }: LoggerSettings): Params {
   const options: Options = {
     level: pinoLevel(level),
     redact: { paths: REDACTED_PATHS },
     serializers,
-    // Ours take the raw request and response; pino-http's wrappers would first build its full
-    // objects (headers included) on every request, only for ours to throw them away.
-    wrapSerializers: false,
-    // The id Fastify gave the request (an accepted X-Request-Id, else a UUID; see app.factory),
-    // which @fastify/middie copies onto the raw request before this middleware runs, so the log,
-    // the X-Request-Id header and the error body agree.
-    genReqId: (req) => req.id,
-    customAttributeKeys: { reqId: 'requestId' },
-    // Lines logged while handling a request carry only `requestId`; the one closing line adds
-    // method, path, status and time.
-    quietReqLogger: true,
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    autoLogging: { ignore: (req) => UNLOGGED_PATHS.test(requestPath(req)) },
+    mixin: requestIdMixin,
     transport:
       pretty && !destination
         ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
         : undefined,
   };
-  return {
-    pinoHttp: destination ? [options, destination] : options,
-    // Every path. nestjs-pino's default (`{/*splat}`) reaches the Fastify adapter of Nest 12.5 as
-    // `/{/*splat}`, which matches `/` alone: no request would be logged.
-    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-  };
+  return { pinoHttp: destination ? [options, destination] : options, forRoutes: [] };
 }
