@@ -1,13 +1,13 @@
 import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
 import type { ObservabilityOptions } from './observability/observability.module.js';
@@ -66,7 +66,7 @@ export async function createApp(
   await app.register(fastifyCookie);
   // Security headers on every response. Swagger UI's page needs its inline style and the
   // validator badge off; everything else keeps Helmet's defaults.
-  await app.register(fastifyHelmet, {
+  const security = securityHeaders({
     contentSecurityPolicy: {
       directives: { 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"] },
     },
@@ -81,7 +81,7 @@ export async function createApp(
   // Fastify's own parsers are JSON and text/plain; text is no more a JSON body than a form is.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
+    reply.headers(security).header('x-request-id', request.id);
     done();
   });
   registerRequestLogging(fastify, PinoLogger.root);
