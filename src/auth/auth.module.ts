@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -14,21 +13,13 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { SessionsController } from './sessions.controller.js';
-import { JwtStrategy } from './strategies/jwt.strategy.js';
 
 @Module({
-  imports: [
-    PassportModule,
-    TokensModule,
-    UsersModule,
-    RateLimitModule,
-    TypeOrmModule.forFeature([LoginAttempt]),
-  ],
+  imports: [TokensModule, UsersModule, RateLimitModule, TypeOrmModule.forFeature([LoginAttempt])],
   controllers: [AuthController, SessionsController, AdminSessionsController, JwksController],
   providers: [
     AuthService,
     LoginLockout,
-    JwtStrategy,
     // Secure by default: authentication first, then roles, on every route of every module.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

@@ -1,12 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter.js';
-import { PassportModule } from '@nestjs/passport';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { RemoteJwks } from '../tokens/remote-jwks.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
-import { JwtStrategy } from './strategies/jwt.strategy.js';
 
 export interface ResourceServerOptions {
   /** Sentinel's `/.well-known/jwks.json` (JWT_JWKS_URL). */
@@ -18,7 +16,7 @@ export interface ResourceServerOptions {
 }
 
 /**
- * For another NestJS service that accepts Sentinel's access tokens: the same strategy, guards
+ * For another NestJS service that accepts Sentinel's access tokens: the same guards
  * and decorators (`@Public`, `@Roles`, `@CurrentUser`, 401 vs 403), verifying with the keys
  * published at the JWKS URL instead of local key files. It has no database, so it does not see
  * revocations: a logged-out token stays valid here until it expires (ACCESS_TOKEN_TTL).
@@ -28,7 +26,6 @@ export class ResourceServerModule {
   static forRoot(options: ResourceServerOptions): DynamicModule {
     return {
       module: ResourceServerModule,
-      imports: [PassportModule],
       providers: [
         {
           provide: RemoteJwks,
@@ -45,7 +42,6 @@ export class ResourceServerModule {
               clockToleranceSeconds: options.clockToleranceSeconds ?? 30,
             }),
         },
-        JwtStrategy,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         // The same error body and RFC 6750 challenges as Sentinel itself.

@@ -41,11 +41,10 @@ const isAccessTokenType = (typ: unknown) =>
  * (the token's `alg` is never trusted, so `none`, HMAC-with-the-public-key and every other
  * confusion fail), the key is chosen by `kid` among known keys only (`jku`, `x5u`, `x5c` and an
  * embedded `jwk` are never read), and `exp`, `nbf`, `iss`, `aud`, `typ`, `sub`, `jti`, `sid` and
- * revocation are checked. The Passport strategy verifies through the same `verifyOptions`,
- * `keyFor` and `claimsFrom`.
+ * revocation are checked. `JwtAuthGuard` (here and in `ResourceServerModule`) verifies with it.
  */
 export class AccessTokenVerifier {
-  readonly verifyOptions: VerifyOptions & { complete: true };
+  private readonly verifyOptions: VerifyOptions & { complete: true };
 
   constructor(
     private readonly keys: VerificationKeys,
@@ -60,13 +59,8 @@ export class AccessTokenVerifier {
     };
   }
 
-  /** The verification key named by the token's `kid`, or undefined when it is not one we know. */
-  keyFor(token: string): KeyObject | undefined {
-    return this.keys.verificationKey(headerKid(token));
-  }
-
   /** Checks what signature verification does not: token type, the claims we rely on, revocation. */
-  claimsFrom(decoded: Jwt): AccessTokenClaims {
+  private claimsFrom(decoded: Jwt): AccessTokenClaims {
     const payload = decoded.payload as JwtPayload;
     if (!isAccessTokenType(decoded.header.typ)) {
       throw new InvalidAccessTokenError('not an access token');
@@ -92,9 +86,10 @@ export class AccessTokenVerifier {
     };
   }
 
-  /** Verifies a token outside Passport (the same rules); throws on anything unacceptable. */
+  /** The token's claims; throws on anything unacceptable (see the class comment). */
   verify(token: string): AccessTokenClaims {
-    const key = this.keyFor(token);
+    // The key named by the token's kid, among ours only.
+    const key = this.keys.verificationKey(headerKid(token));
     if (!key) throw new InvalidAccessTokenError('unknown key');
     return this.claimsFrom(jsonwebtoken.verify(token, key, this.verifyOptions));
   }
