@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import jsonwebtoken, { type JwtHeader, type SignOptions } from 'jsonwebtoken';
@@ -352,6 +353,74 @@ describe('AccessTokenVerifier', () => {
       expect(() => verifierOver(both, { algorithm: 'RS256' }).verify(token)).toThrow(
         /invalid algorithm/,
       );
+    });
+  });
+
+  describe('remembering verified tokens', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    /** Counts the key lookups, which only a full verification makes. */
+    const counted = () => {
+      const lookups = { count: 0 };
+      const counting = new AccessTokenVerifier(
+        {
+          verificationKey: (kid) => {
+            lookups.count++;
+            return keys.verificationKey(kid);
+          },
+        },
+        { ...config, isRevoked: (sessionId) => revoked.has(sessionId) },
+      );
+      return { counting, lookups };
+    };
+
+    it('verifies a token in full once, then answers its next uses from memory', () => {
+      const { counting, lookups } = counted();
+      const { token, claims } = service.issue({ id: 'user-5', roles: ['admin'] }, SESSION);
+
+      for (let use = 0; use < 3; use++) expect(counting.verify(token)).toEqual(claims);
+      expect(lookups.count).toBe(1);
+    });
+
+    it('never lets a tampered copy of a remembered token through', () => {
+      const { counting } = counted();
+      const { token } = service.issue({ id: 'user-5', roles: ['user'] }, SESSION);
+      counting.verify(token);
+      const [header, payload, signature] = token.split('.');
+      const elevated = Buffer.from(
+        JSON.stringify({
+          ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
+          roles: ['admin'],
+        }),
+      ).toString('base64url');
+      const flipped = signature.slice(0, -1) + (signature.endsWith('A') ? 'B' : 'A');
+
+      expect(() => counting.verify(`${header}.${elevated}.${signature}`)).toThrow(
+        /invalid signature/,
+      );
+      expect(() => counting.verify(`${header}.${payload}.${flipped}`)).toThrow(/invalid signature/);
+    });
+
+    it('refuses a remembered token once it has expired (beyond the clock tolerance)', () => {
+      const { counting } = counted();
+      const issued = service.issue({ id: 'user-5', roles: ['user'] }, SESSION);
+      counting.verify(issued.token);
+      const expiredAt =
+        issued.claims.expiresAt.getTime() + (config.clockToleranceSeconds + 1) * 1000;
+      jest.spyOn(Date, 'now').mockReturnValue(expiredAt);
+
+      expect(() => counting.verify(issued.token)).toThrow(jsonwebtoken.TokenExpiredError);
+    });
+
+    it('refuses a remembered token as soon as its session is revoked', () => {
+      const { counting } = counted();
+      const session = 'c8f3d2b6-1a5e-4f9c-8d4b-2e7a3f1c9d85';
+      const { token } = service.issue({ id: 'user-5', roles: ['user'] }, session);
+      expect(counting.verify(token).sessionId).toBe(session);
+
+      revoked.add([session]);
+
+      expect(() => counting.verify(token)).toThrow(RevokedAccessTokenError);
     });
   });
 

@@ -4,6 +4,7 @@ import type { JwtAlgorithm } from '../config/env.validation.js';
 import type { Role } from '../users/role.js';
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from './access-token-claims.js';
 import { InvalidAccessTokenError, RevokedAccessTokenError } from './access-token.errors.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** Where verification keys come from: our own key files, or a remote JWKS. */
 export interface VerificationKeys {
@@ -19,6 +20,11 @@ export interface AccessTokenVerifierOptions {
   /** Whether a session has been revoked; a resource server without the database has none. */
   isRevoked?: (sessionId: string) => boolean;
 }
+
+/** Enough for every client of a busy instance; a few megabytes at most. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+/** How long a verified token is trusted without a new check, at most (it may expire sooner). */
+const VERIFIED_TOKENS_MAX_AGE_MS = 60_000;
 
 /** Reads the `kid` from a compact JWT's header without trusting anything else in it. */
 function headerKid(token: string): unknown {
@@ -45,6 +51,7 @@ const isAccessTokenType = (typ: unknown) =>
  */
 export class AccessTokenVerifier {
   private readonly verifyOptions: VerifyOptions & { complete: true };
+  private readonly verified = new VerifiedTokens(VERIFIED_TOKENS_KEPT, VERIFIED_TOKENS_MAX_AGE_MS);
 
   constructor(
     private readonly keys: VerificationKeys,
@@ -75,7 +82,6 @@ export class AccessTokenVerifier {
     if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
       throw new InvalidAccessTokenError('roles must be a list');
     }
-    if (this.options.isRevoked?.(sid)) throw new RevokedAccessTokenError('session revoked');
     return {
       userId: sub,
       sessionId: sid,
@@ -86,11 +92,24 @@ export class AccessTokenVerifier {
     };
   }
 
-  /** The token's claims; throws on anything unacceptable (see the class comment). */
+  /**
+   * The token's claims; throws on anything unacceptable (see the class comment). A token seen
+   * before comes from `VerifiedTokens`; revocation is checked every time.
+   */
   verify(token: string): AccessTokenClaims {
+    const now = Date.now();
+    const claims = this.verified.get(token, now) ?? this.verifyAfresh(token, now);
+    if (this.options.isRevoked?.(claims.sessionId)) {
+      throw new RevokedAccessTokenError('session revoked');
+    }
+    return claims;
+  }
+
+  private verifyAfresh(token: string, now: number): AccessTokenClaims {
     // The key named by the token's kid, among ours only.
     const key = this.keys.verificationKey(headerKid(token));
     if (!key) throw new InvalidAccessTokenError('unknown key');
-    return this.claimsFrom(jsonwebtoken.verify(token, key, this.verifyOptions));
+    const claims = this.claimsFrom(jsonwebtoken.verify(token, key, this.verifyOptions));
+    return this.verified.remember(token, claims, now);
   }
 }
