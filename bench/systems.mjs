@@ -1,7 +1,7 @@
 // The systems under test for one run: a fresh database, Sentinel in production mode, and the
 // bare comparison servers, each a child process whose memory is watched.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createBenchDatabase } from './database.mjs';
@@ -13,6 +13,13 @@ const SENTINEL_MAIN = `${ROOT}dist/src/main.js`;
 export const PROFILES_DIR = fileURLToPath(new URL('./results/profiles/', import.meta.url));
 
 const JWT = { JWT_ISSUER: 'sentinel', JWT_AUDIENCE: 'sentinel-api' };
+
+/** The node flags `npm run start:prod` gives Sentinel: the bench measures it as shipped. */
+export function productionNodeArgs() {
+  const { scripts } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8'));
+  const words = scripts['start:prod'].split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+}
 
 /**
  * Starts Sentinel (under `node <nodeArgs>`, profiled with `cpuProf`) and the comparison servers
@@ -44,6 +51,7 @@ export async function startSystems({ baseline, argon2, cpuProf, nodeArgs = [] })
       name: 'sentinel',
       script: SENTINEL_MAIN,
       nodeArgs: [
+        ...productionNodeArgs(),
         ...nodeArgs,
         ...(profile
           ? [

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { PasswordHasher } from './password-hasher.service.js';
 
 describe('PasswordHasher', () => {
@@ -35,5 +36,17 @@ describe('PasswordHasher', () => {
   it('answers false, without throwing, for a stored value that is not a hash', async () => {
     await expect(hasher.verify('not-a-hash', password)).resolves.toBe(false);
     await expect(hasher.verify('', password)).resolves.toBe(false);
+  });
+
+  it('runs at most one argon2 per core, queueing the rest, and answers every one', async () => {
+    const cores = availableParallelism();
+    const checks = Array.from({ length: 3 * cores }, (_, i) =>
+      hasher.verify(stored, i % 2 === 0 ? password : 'wrong'),
+    );
+    expect(hasher.load).toEqual({ running: cores, waiting: 2 * cores });
+
+    const results = await Promise.all(checks);
+    expect(results).toEqual(Array.from({ length: 3 * cores }, (_, i) => i % 2 === 0));
+    expect(hasher.load).toEqual({ running: 0, waiting: 0 });
   });
 });

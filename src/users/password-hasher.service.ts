@@ -1,6 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import pLimit from 'p-limit';
 
 /**
  * argon2id with the OWASP minimum (m=19 MiB, t=2, p=1). @node-rs/argon2 hashes on the libuv thread
@@ -16,21 +18,31 @@ const ARGON2_OPTIONS = {
 
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
+  /**
+   * One argon2 run per core at most. The thread pool would take four at once: on fewer cores the
+   * extra ones only time-slice, each holding its 19 MiB, and starve the event loop's thread.
+   */
+  private readonly slots = pLimit(availableParallelism());
   /** Verified against when the account does not exist, so both cases cost one argon2 run. */
   private dummyHash: string;
+
+  /** argon2 runs under way and waiting for a core. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.slots.activeCount, waiting: this.slots.pendingCount };
+  }
 
   async onModuleInit(): Promise<void> {
     this.dummyHash = await this.hash(randomBytes(32).toString('base64url'));
   }
 
   hash(password: string): Promise<string> {
-    return hash(password, ARGON2_OPTIONS);
+    return this.slots(() => hash(password, ARGON2_OPTIONS));
   }
 
   /** `null` hash: the account is unknown; spend the same time and answer false. */
   async verify(passwordHash: string | null, password: string): Promise<boolean> {
     try {
-      const matches = await verify(passwordHash ?? this.dummyHash, password);
+      const matches = await this.slots(() => verify(passwordHash ?? this.dummyHash, password));
       return passwordHash !== null && matches;
     } catch {
       return false;
