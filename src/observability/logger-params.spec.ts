@@ -34,7 +34,9 @@ async function server(level: LogLevel = 'log') {
   const request = (url: string, headers: Record<string, string> = {}) =>
     fetch(origin + url, {
       method: 'POST',
-      headers: { 'x-request-id': randomUUID(), ...headers },
+      // With a body: the handler runs once Fastify has read it, and must still see the id.
+      headers: { 'x-request-id': randomUUID(), 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ some: 'body' }),
     }).then((response) => response.text());
   return { ...captured, app, request };
 }
