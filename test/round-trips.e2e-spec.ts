@@ -1,0 +1,42 @@
+import { jest } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../src/audit/audit.service.js';
+import { refresh, signIn } from './factories/session.factory.js';
+import { registerUser } from './factories/user.factory.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * The statements each hot path sends to the database, BEGIN and COMMIT included: every one is a
+ * round trip and CPU on both sides (issue 7). TypeORM logs every statement through
+ * `logger.logQuery`, whatever the logging option, so counting its calls counts round trips.
+ */
+describe('database round trips of the hot paths', () => {
+  let t: TestApp;
+  let logQuery: jest.Spied<DataSource['logger']['logQuery']>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    logQuery = jest.spyOn(t.app.get(DataSource).logger, 'logQuery');
+    // Audit writes run beside the request, not in it: not counted here.
+    jest.spyOn(t.app.get(AuditService), 'record').mockImplementation(() => undefined);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** The statements sent while `work` ran. */
+  const statementsOf = async (work: () => Promise<unknown>): Promise<string[]> => {
+    logQuery.mockClear();
+    await work();
+    return logQuery.mock.calls.map(([sql]) => sql.replace(/\s+/g, ' ').trim());
+  };
+
+  it('POST /auth/refresh: one statement, whether it rotates or detects reuse', async () => {
+    const user = await registerUser(t.http);
+    const session = await signIn(t.http, user.email, user.password);
+    const rotated = await statementsOf(() => refresh(t.http, session.refreshToken).expect(200));
+    expect(rotated).toEqual([expect.stringMatching(/^WITH presented AS/)]);
+    const reused = await statementsOf(() => refresh(t.http, session.refreshToken).expect(401));
+    expect(reused).toEqual([expect.stringMatching(/^WITH presented AS/)]);
+  });
+});
