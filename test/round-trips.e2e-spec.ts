@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../src/audit/audit.service.js';
-import { refresh, signIn } from './factories/session.factory.js';
+import { bearer, refresh, signIn } from './factories/session.factory.js';
 import { registerUser } from './factories/user.factory.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -38,5 +38,16 @@ describe('database round trips of the hot paths', () => {
     expect(rotated).toEqual([expect.stringMatching(/^WITH presented AS/)]);
     const reused = await statementsOf(() => refresh(t.http, session.refreshToken).expect(401));
     expect(reused).toEqual([expect.stringMatching(/^WITH presented AS/)]);
+  });
+
+  it('GET /users/me: one statement, for the columns it shows only', async () => {
+    const user = await registerUser(t.http);
+    const session = await signIn(t.http, user.email, user.password);
+    const statements = await statementsOf(() =>
+      t.http.get('/users/me').set(bearer(session.accessToken)).expect(200),
+    );
+    expect(statements).toEqual([
+      expect.stringMatching(/^SELECT id, email, display_name .* FROM users WHERE id = \$1$/),
+    ]);
   });
 });
