@@ -31,6 +31,19 @@ describe('database round trips of the hot paths', () => {
     return logQuery.mock.calls.map(([sql]) => sql.replace(/\s+/g, ' ').trim());
   };
 
+  it('POST /auth/login: count the attempt, read the credentials, clear the count, open the session', async () => {
+    const user = await registerUser(t.http);
+    const statements = await statementsOf(() => signIn(t.http, user.email, user.password));
+    expect(statements).toEqual([
+      expect.stringMatching(/^INSERT INTO login_attempts /),
+      expect.stringMatching(
+        /^SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt" FROM users WHERE email = \$1$/,
+      ),
+      expect.stringMatching(/^DELETE FROM login_attempts /),
+      expect.stringMatching(/^WITH session AS \( INSERT INTO sessions /),
+    ]);
+  });
+
   it('POST /auth/refresh: one statement, whether it rotates or detects reuse', async () => {
     const user = await registerUser(t.http);
     const session = await signIn(t.http, user.email, user.password);
