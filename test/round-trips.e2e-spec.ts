@@ -13,12 +13,13 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 describe('database round trips of the hot paths', () => {
   let t: TestApp;
   let logQuery: jest.Spied<DataSource['logger']['logQuery']>;
+  let record: jest.Spied<AuditService['record']>;
 
   beforeAll(async () => {
     t = await createTestApp();
     logQuery = jest.spyOn(t.app.get(DataSource).logger, 'logQuery');
-    // Audit writes run beside the request, not in it: not counted here.
-    jest.spyOn(t.app.get(AuditService), 'record').mockImplementation(() => undefined);
+    // Audit writes run beside the request, not in it: counted apart.
+    record = jest.spyOn(t.app.get(AuditService), 'record').mockImplementation(() => undefined);
   });
   afterAll(async () => {
     await t?.close();
@@ -42,6 +43,22 @@ describe('database round trips of the hot paths', () => {
       expect.stringMatching(/^DELETE FROM login_attempts /),
       expect.stringMatching(/^WITH session AS \( INSERT INTO sessions /),
     ]);
+  });
+
+  it('an audit event (here a sign-in) is one insert, with no transaction around it', async () => {
+    const audit = t.app.get(AuditService);
+    const user = await registerUser(t.http);
+    record.mockRestore();
+    try {
+      const statements = await statementsOf(async () => {
+        await signIn(t.http, user.email, user.password);
+        await audit.beforeApplicationShutdown(); // the writes in flight
+      });
+      expect(statements).toHaveLength(5);
+      expect(statements[4]).toMatch(/^INSERT INTO "audit_events" .*\)$/);
+    } finally {
+      record = jest.spyOn(audit, 'record').mockImplementation(() => undefined);
+    }
   });
 
   it('POST /auth/refresh: one statement, whether it rotates or detects reuse', async () => {
