@@ -103,9 +103,9 @@ export class SessionsService {
   }
 
   /**
-   * Exchanges a refresh token for its successor, in one statement (`ROTATE_REFRESH_TOKEN`): of concurrent
-   * presentations exactly one rotates; the others find the token used, which is treated as
-   * theft: the whole session is revoked, in that same statement.
+   * Exchanges a refresh token for its successor in one statement (`ROTATE_REFRESH_TOKEN`): of
+   * concurrent presentations exactly one rotates; the others find the token used, which is
+   * treated as theft: the whole session is revoked, in that same statement.
    */
   async rotate(refreshToken: string, client?: ClientInfo): Promise<RotatedSession> {
     const result = await this.rotateOnce(hashRefreshToken(refreshToken));
@@ -144,7 +144,8 @@ export class SessionsService {
     const revokedIds = row.revoked_id ? [row.revoked_id] : [];
     switch (row.state) {
       case 'valid':
-        // Cannot happen while `presented` locks the row; never answer without a successor.
+        // A valid token always gets a successor while `presented` holds its row lock; should
+        // that ever fail, answer 500 rather than a pair without a refresh token behind it.
         if (!row.refresh_expires_at) throw new Error('Refresh rotation inserted no successor');
         return {
           outcome: 'rotated',
