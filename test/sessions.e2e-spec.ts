@@ -31,6 +31,16 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
     expect(response.body.code).toBe('token_revoked');
     expect(response.headers['www-authenticate']).toMatch(/error="invalid_token"/);
   };
+  /** The session's refresh tokens (all, and used) and why it was revoked, from the database. */
+  const familyOf = async (sessionId: string) => {
+    const [row] = await t.app.get(DataSource).query(
+      `SELECT count(rt.id)::int AS tokens, count(rt.used_at)::int AS used, s.revoked_reason AS reason
+         FROM sessions s LEFT JOIN refresh_tokens rt ON rt.session_id = s.id
+        WHERE s.id = $1 GROUP BY s.id`,
+      [sessionId],
+    );
+    return row as { tokens: number; used: number; reason: string | null };
+  };
   const expectRefreshRefused = async (token: string, code: string) => {
     const response = await refresh(t.http, token).expect(401);
     expect(response.body.code).toBe(code);
@@ -93,6 +103,52 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
       const statuses = responses.map((response) => response.status).sort();
       expect(statuses.filter((status) => status === 200)).toHaveLength(1);
       expect(statuses.filter((status) => status === 401)).toHaveLength(19);
+      // The others are reuse: the session, and so the winner's new pair, is revoked.
+      const refused = responses.filter((response) => response.status === 401);
+      expect(refused.map((response) => response.body.code)).toEqual(
+        Array(19).fill('refresh_token_reused'),
+      );
+      const winner = responses.find((response) => response.status === 200)!.body;
+      await expectRevoked(winner.accessToken);
+      await expectRefreshRefused(winner.refreshToken, 'invalid_grant');
+      expect(await familyOf(session.sessionId)).toEqual({
+        tokens: 2,
+        used: 1,
+        reason: 'refresh_token_reused',
+      });
+    });
+
+    it('revokes the session when the token of a disabled account is presented', async () => {
+      const user = await newUser();
+      const session = await user.signIn();
+      // Behind the API's back, so that the refresh itself must notice (the admin route would
+      // already have revoked the session).
+      await t.app
+        .get(DataSource)
+        .query('UPDATE users SET disabled_at = now() WHERE id = $1', [user.id]);
+      await expectRefreshRefused(session.refreshToken, 'invalid_grant');
+      await expectRevoked(session.accessToken);
+      expect(await familyOf(session.sessionId)).toEqual({
+        tokens: 1,
+        used: 0,
+        reason: 'user_disabled',
+      });
+      await expectRefreshRefused(session.refreshToken, 'invalid_grant');
+    });
+
+    it('revokes the session when the token of a deleted account is presented', async () => {
+      const user = await newUser();
+      const session = await user.signIn();
+      await t.app.get(DataSource).query('DELETE FROM users WHERE id = $1', [user.id]);
+      await expectRefreshRefused(session.refreshToken, 'invalid_grant');
+      await expectRevoked(session.accessToken);
+    });
+
+    it('refuses the token of a session ended by logout without a new revocation or successor', async () => {
+      const session = await (await newUser()).signIn();
+      await t.http.post('/auth/logout').set(bearer(session.accessToken)).expect(204);
+      await expectRefreshRefused(session.refreshToken, 'invalid_grant');
+      expect(await familyOf(session.sessionId)).toEqual({ tokens: 1, used: 0, reason: 'logout' });
     });
 
     it('accepts the refresh token from the cookie alone', async () => {
@@ -368,6 +424,16 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
         expect(
           (await refusedWithin(other, session.accessToken, 1000)) - started,
         ).toBeLessThanOrEqual(1000);
+      });
+    });
+
+    it('a reused refresh token revokes the session on another instance too (server)', async () => {
+      await withSecondInstance(async (other) => {
+        const session = await (await newUser()).signIn();
+        const rotated = (await refresh(t.http, session.refreshToken).expect(200)).body;
+        await other.get('/auth/session').set(bearer(rotated.accessToken)).expect(200);
+        await expectRefreshRefused(session.refreshToken, 'refresh_token_reused');
+        await refusedWithin(other, rotated.accessToken, 1000);
       });
     });
 

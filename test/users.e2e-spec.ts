@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import {
   createUser,
   login,
   loginAdmin,
   registerUser,
   type TestUser,
+  uniqueEmail,
 } from './factories/user.factory.js';
 import { createTestApp, TEST_ADMIN, type TestApp } from './support/test-app.js';
 
@@ -32,6 +34,41 @@ describe('users', () => {
       const response = await t.http.get('/users/me').set(bearer(user.accessToken)).expect(200);
       expect(response.body).toMatchObject({ id: user.id, email: user.email, roles: ['user'] });
       expect(response.body).not.toHaveProperty('passwordHash');
+    });
+
+    it('GET /users/me answers the same bytes as the registration: fields, order, ISO dates', async () => {
+      const registered = await t.http
+        .post('/auth/register')
+        .send({ email: uniqueEmail(), password: 'a long enough password', displayName: 'Ada' })
+        .expect(201);
+      const token = await login(t.http, registered.body.email, 'a long enough password');
+      const me = await t.http.get('/users/me').set(bearer(token)).expect(200);
+      expect(me.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(me.text).toBe(registered.text);
+      expect(Object.keys(me.body)).toEqual([
+        'id',
+        'email',
+        'displayName',
+        'roles',
+        'disabled',
+        'createdAt',
+      ]);
+      expect(me.body).toEqual({
+        id: registered.body.id,
+        email: registered.body.email,
+        displayName: 'Ada',
+        roles: ['user'],
+        disabled: false,
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      });
+    });
+
+    it('GET /users/me answers 404 not_found once the account is gone behind the token', async () => {
+      const user = await createUser(t.http);
+      // Deleted without the API, so no session was revoked: the token still verifies.
+      await t.app.get(DataSource).query('DELETE FROM users WHERE id = $1', [user.id]);
+      const response = await t.http.get('/users/me').set(bearer(user.accessToken)).expect(404);
+      expect(response.body).toMatchObject({ statusCode: 404, code: 'not_found' });
     });
 
     it('PATCH /users/me changes the display name (trimmed)', async () => {
@@ -161,6 +198,15 @@ describe('users', () => {
       const { id, email } = await registerUser(t.http);
       const found = await t.http.get(`/users/${id}`).set(bearer(adminToken)).expect(200);
       expect(found.body.email).toBe(email);
+      // The same bytes as the entity-built answer of PATCH, for a disabled user too.
+      const patched = await t.http
+        .patch(`/users/${id}`)
+        .set(bearer(adminToken))
+        .send({ disabled: true, displayName: 'Gone' })
+        .expect(200);
+      const again = await t.http.get(`/users/${id}`).set(bearer(adminToken)).expect(200);
+      expect(again.body).toMatchObject({ disabled: true, displayName: 'Gone' });
+      expect(again.text).toBe(patched.text);
       const missing = await t.http
         .get(`/users/${randomUUID()}`)
         .set(bearer(adminToken))

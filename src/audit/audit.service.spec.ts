@@ -21,7 +21,7 @@ function fakeRepository() {
           write.parameters = parameters;
           return builder;
         },
-        useTransaction: () => builder,
+        updateEntity: () => builder,
         execute() {
           writes.push(write);
           return new Promise<void>((resolve, reject) => (settle = { resolve, reject }));

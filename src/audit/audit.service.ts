@@ -90,11 +90,12 @@ export class AuditService implements BeforeApplicationShutdown {
         details: () => ':details',
       })
       .setParameters({ email: subjectEmail, details: JSON.stringify(details ?? {}) })
-      // One statement needs no transaction on a server, but the embedded database's socket
-      // server (pglite-socket) only keeps one connection's protocol messages together inside a
-      // transaction: an insert outside one, racing the request's own transactions, had its
-      // prepared statement swapped out and hung (the 20 concurrent refreshes in sessions e2e).
-      .useTransaction(true)
+      // One statement, no transaction: BEGIN and COMMIT around it were two more round trips per
+      // sign-in (issue 7). They were added because pglite-socket interleaved this insert with
+      // the request's statements on other connections; the embedded pool now has one connection
+      // (ADR 0001), so statements no longer interleave. Nothing reads back the generated
+      // columns, so no RETURNING either.
+      .updateEntity(false)
       .execute();
   }
 }

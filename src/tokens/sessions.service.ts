@@ -7,7 +7,8 @@ import { ErrorCode } from '../common/errors/error-codes.js';
 import { sessionsConfig } from '../config/sessions.config.js';
 import type { Role } from '../users/role.js';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token-secret.js';
-import { notifyRevoked } from './revocation-feed.js';
+import { ROTATE_REFRESH_TOKEN, type RotationRow } from './refresh-rotation.sql.js';
+import { notifyRevoked, REVOCATION_CHANNEL } from './revocation-feed.js';
 import { RevokedSessions } from './revoked-sessions.js';
 import { refreshRefused } from './session-errors.js';
 import {
@@ -102,14 +103,12 @@ export class SessionsService {
   }
 
   /**
-   * Exchanges a refresh token for its successor. The token's row is locked for the whole
-   * transaction, so of concurrent presentations exactly one rotates; the others then find it
-   * used, which is treated as theft: the whole session is revoked.
+   * Exchanges a refresh token for its successor in one statement (`ROTATE_REFRESH_TOKEN`): of
+   * concurrent presentations exactly one rotates; the others find the token used, which is
+   * treated as theft: the whole session is revoked, in that same statement.
    */
   async rotate(refreshToken: string, client?: ClientInfo): Promise<RotatedSession> {
-    const result = await this.dataSource.transaction((manager) =>
-      this.rotateWithin(manager, hashRefreshToken(refreshToken)),
-    );
+    const result = await this.rotateOnce(hashRefreshToken(refreshToken));
     // Thrown after the commit, so the revocation it reports is not rolled back with it.
     if (result.revokedIds?.length) {
       this.revoked.add(result.revokedIds);
@@ -132,60 +131,41 @@ export class SessionsService {
     throw refreshRefused.invalid();
   }
 
-  private async rotateWithin(manager: EntityManager, tokenHash: string): Promise<Rotation> {
-    const [row] = await manager.query(
-      `SELECT rt.id, rt.session_id, rt.used_at, rt.expires_at <= now() AS token_expired,
-              s.revoked_at, s.expires_at AS session_expires_at,
-              s.expires_at <= now() AS session_expired,
-              u.id AS user_id, u.roles, u.disabled_at
-         FROM refresh_tokens rt
-         JOIN sessions s ON s.id = rt.session_id
-         LEFT JOIN users u ON u.id = s.user_id
-        WHERE rt.token_hash = $1
-          FOR UPDATE OF rt`,
-      [tokenHash],
-    );
-    if (!row) return { outcome: 'invalid' };
-    const known = { userId: row.user_id as string | null, sessionId: row.session_id as string };
-    if (row.used_at) {
-      const reason = 'refresh_token_reused';
-      const revokedIds = await this.revokeWithin(manager, 'id = $1', [row.session_id], reason);
-      return { outcome: 'reused', revokedIds, ...known };
-    }
-    if (row.revoked_at) return { outcome: 'invalid', ...known };
-    if (row.session_expired) return { outcome: 'session_expired', ...known };
-    if (row.token_expired) return { outcome: 'invalid', ...known };
-    if (!row.user_id || row.disabled_at) {
-      const reason = 'user_disabled';
-      const revokedIds = await this.revokeWithin(manager, 'id = $1', [row.session_id], reason);
-      return { outcome: 'invalid', revokedIds, ...known };
-    }
-
+  private async rotateOnce(tokenHash: string): Promise<Rotation> {
     const next = generateRefreshToken();
-    const [created] = await manager.query(
-      `WITH used AS (UPDATE refresh_tokens SET used_at = now() WHERE id = $1),
-            touched AS (UPDATE sessions SET last_used_at = now() WHERE id = $2)
-       INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
-       VALUES ($2, $3, LEAST(now() + make_interval(secs => $4), $5))
-       RETURNING expires_at`,
-      [
-        row.id,
-        row.session_id,
-        next.hash,
-        this.config.refreshTokenTtlSeconds,
-        row.session_expires_at,
-      ],
-    );
-    return {
-      outcome: 'rotated',
-      session: {
-        sessionId: row.session_id,
-        userId: row.user_id,
-        roles: row.roles,
-        refreshToken: next.token,
-        refreshExpiresAt: created.expires_at,
-      },
-    };
+    const [row]: RotationRow[] = await this.dataSource.query(ROTATE_REFRESH_TOKEN, [
+      tokenHash,
+      next.hash,
+      this.config.refreshTokenTtlSeconds,
+      REVOCATION_CHANNEL,
+    ]);
+    if (!row) return { outcome: 'invalid' };
+    const known = { userId: row.user_id, sessionId: row.session_id };
+    const revokedIds = row.revoked_id ? [row.revoked_id] : [];
+    switch (row.state) {
+      case 'valid':
+        // A valid token always gets a successor while `presented` holds its row lock; should
+        // that ever fail, answer 500 rather than a pair without a refresh token behind it.
+        if (!row.refresh_expires_at) throw new Error('Refresh rotation inserted no successor');
+        return {
+          outcome: 'rotated',
+          session: {
+            sessionId: row.session_id,
+            userId: row.user_id!,
+            roles: row.roles!,
+            refreshToken: next.token,
+            refreshExpiresAt: row.refresh_expires_at,
+          },
+        };
+      case 'reused':
+        return { outcome: 'reused', revokedIds, ...known };
+      case 'user_disabled':
+        return { outcome: 'invalid', revokedIds, ...known };
+      case 'session_expired':
+        return { outcome: 'session_expired', ...known };
+      default:
+        return { outcome: 'invalid', ...known };
+    }
   }
 
   /** The user's sessions that can still be refreshed, newest first. */

@@ -39,7 +39,7 @@ export class AdminUsersController {
   @ApiOkResponse({ type: UserResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async get(@UuidParam() id: string): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.findById(id));
+    return UserResponseDto.from(await this.users.findProfile(id));
   }
 
   @Patch(':id')

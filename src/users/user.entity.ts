@@ -42,3 +42,9 @@ export class User {
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }
+
+/** The columns the API shows of a user (`UserResponseDto`): never the password hash. */
+export type UserProfile = Pick<
+  User,
+  'id' | 'email' | 'displayName' | 'roles' | 'disabledAt' | 'createdAt'
+>;

@@ -25,7 +25,7 @@ export class UsersController {
   @Get()
   @ApiOkResponse({ type: UserResponseDto })
   async me(@CurrentUser() user: AuthUser): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.findById(user.userId));
+    return UserResponseDto.from(await this.users.findProfile(user.userId));
   }
 
   @Patch()

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ROLES, type Role } from '../role.js';
-import type { User } from '../user.entity.js';
+import type { UserProfile } from '../user.entity.js';
 
 /** What the API shows of a user: never the password hash. */
 export class UserResponseDto {
@@ -22,7 +22,7 @@ export class UserResponseDto {
   @ApiProperty()
   createdAt: Date;
 
-  static from(user: User): UserResponseDto {
+  static from(user: UserProfile): UserResponseDto {
     return Object.assign(new UserResponseDto(), {
       id: user.id,
       email: user.email,

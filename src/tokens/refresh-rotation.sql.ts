@@ -1,0 +1,88 @@
+import type { Role } from '../users/role.js';
+
+/**
+ * What the presented refresh token turned out to be, in the order it is checked (the first that
+ * holds): `reused` (already used: revoked as stolen), `revoked` (its session ended), the session
+ * or the token past its expiry, `user_disabled` (disabled or deleted: revoked), else `valid`
+ * (rotated).
+ */
+export type PresentedTokenState =
+  'reused' | 'revoked' | 'session_expired' | 'token_expired' | 'user_disabled' | 'valid';
+
+/** The one row `ROTATE_REFRESH_TOKEN` returns for a known token (none for an unknown one). */
+export interface RotationRow {
+  state: PresentedTokenState;
+  session_id: string;
+  user_id: string | null;
+  roles: Role[] | null;
+  /** The successor's expiry: set exactly when `state` is `valid`. */
+  refresh_expires_at: Date | null;
+  /** The session revoked by this statement (reuse or disabled user); null if it already was. */
+  revoked_id: string | null;
+}
+
+/**
+ * Refresh rotation in one autocommit statement, one round trip for every outcome (issue 7; it
+ * was BEGIN, SELECT ... FOR UPDATE, an insert, COMMIT). Parameters: $1 the presented token's
+ * hash, $2 the successor's hash, $3 the refresh-token lifetime in seconds, $4 the revocation
+ * channel.
+ *
+ * `presented` locks the token's row and classifies it; the data-modifying CTEs act only on the
+ * class that concerns them: a `valid` token is marked used, its session touched and the
+ * successor inserted; a `reused` token or a disabled or deleted user has the session revoked
+ * and announced with `pg_notify` (the payload `notifyRevoked` sends, delivered on commit).
+ *
+ * Why it is safe under READ COMMITTED: concurrent presentations of one token all block on the
+ * row lock of `presented` (FOR UPDATE OF rt) until the holder's statement commits. PostgreSQL
+ * then re-reads the newest version of the row and re-evaluates the statement for it
+ * (EvalPlanQual), so the waiter sees `used_at` set and classifies the token as `reused`: it
+ * inserts no successor and revokes the session, whose UPDATE likewise re-checks the newest
+ * session row (`revoked_at IS NULL`), so of several waiters one revokes and announces. Exactly
+ * one presentation rotates, and the revocation is committed before the caller answers 401. All
+ * CTEs share one snapshot and cannot see each other's writes, which is why the outcome is read
+ * from `presented` and the RETURNING rows, never from the tables.
+ *
+ * The sessions and users rows are read from the statement's snapshot, not locked: a logout or a
+ * disabling committed meanwhile is seen by the next refresh, as it was with the transaction.
+ */
+export const ROTATE_REFRESH_TOKEN = `
+  WITH presented AS MATERIALIZED (
+    SELECT rt.id, rt.session_id, s.expires_at AS session_expires_at, u.id AS user_id, u.roles,
+           CASE WHEN rt.used_at IS NOT NULL THEN 'reused'
+                WHEN s.revoked_at IS NOT NULL THEN 'revoked'
+                WHEN s.expires_at <= now() THEN 'session_expired'
+                WHEN rt.expires_at <= now() THEN 'token_expired'
+                WHEN u.id IS NULL OR u.disabled_at IS NOT NULL THEN 'user_disabled'
+                ELSE 'valid' END AS state
+      FROM refresh_tokens rt
+      JOIN sessions s ON s.id = rt.session_id
+      LEFT JOIN users u ON u.id = s.user_id
+     WHERE rt.token_hash = $1
+       FOR UPDATE OF rt),
+  used AS (
+    UPDATE refresh_tokens SET used_at = now()
+     WHERE id = (SELECT id FROM presented WHERE state = 'valid') AND used_at IS NULL
+     RETURNING session_id),
+  touched AS (
+    UPDATE sessions SET last_used_at = now() WHERE id = (SELECT session_id FROM used)),
+  successor AS (
+    INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
+    SELECT used.session_id, $2, LEAST(now() + make_interval(secs => $3), p.session_expires_at)
+      FROM used, presented p
+     RETURNING expires_at),
+  revoked AS (
+    UPDATE sessions
+       SET revoked_at = now(),
+           revoked_reason = CASE p.state WHEN 'reused' THEN 'refresh_token_reused'
+                                         ELSE 'user_disabled' END
+      FROM presented p
+     WHERE sessions.id = p.session_id AND p.state IN ('reused', 'user_disabled')
+       AND sessions.revoked_at IS NULL
+     RETURNING sessions.id)
+  SELECT p.state, p.session_id, p.user_id, p.roles,
+         successor.expires_at AS refresh_expires_at, revoked.id AS revoked_id,
+         CASE WHEN revoked.id IS NOT NULL
+              THEN pg_notify($4, json_build_array(revoked.id)::text) END AS notified
+    FROM presented p
+    LEFT JOIN successor ON true
+    LEFT JOIN revoked ON true`;

@@ -1,0 +1,83 @@
+import { jest } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../src/audit/audit.service.js';
+import { bearer, refresh, signIn } from './factories/session.factory.js';
+import { registerUser } from './factories/user.factory.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * The statements each hot path sends to the database, BEGIN and COMMIT included: every one is a
+ * round trip and CPU on both sides (issue 7). TypeORM logs every statement through
+ * `logger.logQuery`, whatever the logging option, so counting its calls counts round trips.
+ */
+describe('database round trips of the hot paths', () => {
+  let t: TestApp;
+  let logQuery: jest.Spied<DataSource['logger']['logQuery']>;
+  let record: jest.Spied<AuditService['record']>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    logQuery = jest.spyOn(t.app.get(DataSource).logger, 'logQuery');
+    // Audit writes run beside the request, not in it: counted apart.
+    record = jest.spyOn(t.app.get(AuditService), 'record').mockImplementation(() => undefined);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** The statements sent while `work` ran. */
+  const statementsOf = async (work: () => Promise<unknown>): Promise<string[]> => {
+    logQuery.mockClear();
+    await work();
+    return logQuery.mock.calls.map(([sql]) => sql.replace(/\s+/g, ' ').trim());
+  };
+
+  it('POST /auth/login: count the attempt, read the credentials, clear the count, open the session', async () => {
+    const user = await registerUser(t.http);
+    const statements = await statementsOf(() => signIn(t.http, user.email, user.password));
+    expect(statements).toEqual([
+      expect.stringMatching(/^INSERT INTO login_attempts /),
+      expect.stringMatching(
+        /^SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt" FROM users WHERE email = \$1$/,
+      ),
+      expect.stringMatching(/^DELETE FROM login_attempts /),
+      expect.stringMatching(/^WITH session AS \( INSERT INTO sessions /),
+    ]);
+  });
+
+  it('an audit event (here a sign-in) is one insert, with no transaction around it', async () => {
+    const audit = t.app.get(AuditService);
+    const user = await registerUser(t.http);
+    record.mockRestore();
+    try {
+      const statements = await statementsOf(async () => {
+        await signIn(t.http, user.email, user.password);
+        await audit.beforeApplicationShutdown(); // the writes in flight
+      });
+      expect(statements).toHaveLength(5);
+      expect(statements[4]).toMatch(/^INSERT INTO "audit_events" .*\)$/);
+    } finally {
+      record = jest.spyOn(audit, 'record').mockImplementation(() => undefined);
+    }
+  });
+
+  it('POST /auth/refresh: one statement, whether it rotates or detects reuse', async () => {
+    const user = await registerUser(t.http);
+    const session = await signIn(t.http, user.email, user.password);
+    const rotated = await statementsOf(() => refresh(t.http, session.refreshToken).expect(200));
+    expect(rotated).toEqual([expect.stringMatching(/^WITH presented AS/)]);
+    const reused = await statementsOf(() => refresh(t.http, session.refreshToken).expect(401));
+    expect(reused).toEqual([expect.stringMatching(/^WITH presented AS/)]);
+  });
+
+  it('GET /users/me: one statement, for the columns it shows only', async () => {
+    const user = await registerUser(t.http);
+    const session = await signIn(t.http, user.email, user.password);
+    const statements = await statementsOf(() =>
+      t.http.get('/users/me').set(bearer(session.accessToken)).expect(200),
+    );
+    expect(statements).toEqual([
+      expect.stringMatching(/^SELECT id, email, display_name .* FROM users WHERE id = \$1$/),
+    ]);
+  });
+});
