@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -7,6 +7,7 @@ import { dataSourceOptions } from './data-source-options.js';
 import { EMBEDDED_POSTGRES, EmbeddedPostgresModule } from './embedded-postgres.module.js';
 import type { EmbeddedPostgres } from './embedded-postgres.js';
 import { runPendingMigrations } from './migrator.js';
+import { PreparedStatements } from './prepared-statements.js';
 
 /** Applies pending migrations before any other module touches the database. */
 @Injectable()
@@ -25,6 +26,7 @@ class DatabaseMigrator implements OnModuleInit {
   }
 }
 
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -45,6 +47,7 @@ class DatabaseMigrator implements OnModuleInit {
       }),
     }),
   ],
-  providers: [DatabaseMigrator],
+  providers: [DatabaseMigrator, PreparedStatements],
+  exports: [PreparedStatements],
 })
 export class DatabaseModule {}

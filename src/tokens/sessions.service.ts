@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ClientInfo } from '../common/client-info.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import { sessionsConfig } from '../config/sessions.config.js';
 import type { Role } from '../users/role.js';
@@ -74,6 +75,7 @@ const clip = (value: string | undefined, length: number) => value?.slice(0, leng
 export class SessionsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly statements: PreparedStatements,
     private readonly revoked: RevokedSessions,
     private readonly events: EventEmitter2,
     @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
@@ -133,12 +135,11 @@ export class SessionsService {
 
   private async rotateOnce(tokenHash: string): Promise<Rotation> {
     const next = generateRefreshToken();
-    const [row]: RotationRow[] = await this.dataSource.query(ROTATE_REFRESH_TOKEN, [
-      tokenHash,
-      next.hash,
-      this.config.refreshTokenTtlSeconds,
-      REVOCATION_CHANNEL,
-    ]);
+    const [row] = await this.statements.query<RotationRow>(
+      'rotate_refresh_token',
+      ROTATE_REFRESH_TOKEN,
+      [tokenHash, next.hash, this.config.refreshTokenTtlSeconds, REVOCATION_CHANNEL],
+    );
     if (!row) return { outcome: 'invalid' };
     const known = { userId: row.user_id, sessionId: row.session_id };
     const revokedIds = row.revoked_id ? [row.revoked_id] : [];

@@ -10,6 +10,7 @@ import { QueryFailedError, Repository } from 'typeorm';
 import type { ClientInfo } from '../common/client-info.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import type { PaginationQueryDto } from '../common/dto/pagination-query.dto.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 import type { AdminUpdateUserDto } from './dto/admin-update-user.dto.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import { normalizeEmail } from './dto/email.decorator.js';
@@ -28,6 +29,7 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly hasher: PasswordHasher,
     private readonly events: EventEmitter2,
+    private readonly statements: PreparedStatements,
   ) {}
 
   async register(dto: RegisterUserDto, roles: Role[] = ['user']): Promise<User> {
@@ -77,7 +79,8 @@ export class UsersService {
    * is a hot path, and building the query and the entity was most of its CPU (issue 7).
    */
   async findProfile(id: string): Promise<UserProfile> {
-    const [profile]: UserProfile[] = await this.users.query(
+    const [profile] = await this.statements.query<UserProfile>(
+      'find_user_profile',
       `SELECT id, email, display_name AS "displayName", roles, disabled_at AS "disabledAt",
               created_at AS "createdAt"
          FROM users WHERE id = $1`,
