@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../src/audit/audit.service.js';
+import { PreparedStatements } from '../src/database/prepared-statements.js';
 import { bearer, refresh, signIn } from './factories/session.factory.js';
 import { registerUser } from './factories/user.factory.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -79,5 +80,20 @@ describe('database round trips of the hot paths', () => {
     expect(statements).toEqual([
       expect.stringMatching(/^SELECT id, email, display_name .* FROM users WHERE id = \$1$/),
     ]);
+  });
+
+  it('prepares the hot statements by name on a PostgreSQL server, and never on the embedded one', async () => {
+    const statements = t.app.get(PreparedStatements);
+    // A named statement exists in its session's pg_prepared_statements while it runs.
+    const sees = async (name: string) =>
+      statements.query<{ name: string }>(
+        name,
+        'SELECT name FROM pg_prepared_statements WHERE name = $1',
+        [name],
+      );
+    const first = await sees('round_trips_probe');
+    expect(first).toEqual(t.database.isServer ? [{ name: 'round_trips_probe' }] : []);
+    // Run again under the same name: prepared once per connection, reused after.
+    expect(await sees('round_trips_probe')).toEqual(first);
   });
 });
