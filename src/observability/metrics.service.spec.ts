@@ -19,6 +19,28 @@ describe('MetricsService', () => {
     );
   });
 
+  it('keeps one series per method, route and status, counting each apart', async () => {
+    const metrics = new MetricsService();
+    const seen: [string, string | undefined, number][] = [
+      ['GET', '/users/me', 200],
+      ['GET', '/users/me', 200],
+      ['GET', '/users/me', 401],
+      ['PATCH', '/users/me', 200],
+      ['GET', '/auth/session', 200],
+    ];
+    for (const [method, route, status] of seen) metrics.observeRequest(method, route, status, 2);
+    const counts = (await metrics.render())
+      .split('\n')
+      .filter((line) => line.startsWith('http_request_duration_seconds_count'));
+
+    expect(counts.sort()).toEqual([
+      'http_request_duration_seconds_count{method="GET",route="/auth/session",status="200"} 1',
+      'http_request_duration_seconds_count{method="GET",route="/users/me",status="200"} 2',
+      'http_request_duration_seconds_count{method="GET",route="/users/me",status="401"} 1',
+      'http_request_duration_seconds_count{method="PATCH",route="/users/me",status="200"} 1',
+    ]);
+  });
+
   it('files requests no route matched under one label, whatever their URL', async () => {
     const metrics = new MetricsService();
     metrics.observeRequest('GET', undefined, 404, 1);

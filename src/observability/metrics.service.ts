@@ -27,6 +27,15 @@ export class MetricsService implements OnModuleDestroy {
     registers: [this.registry],
   });
 
+  /**
+   * Each label combination's series, found once: prom-client hashes the labels on every
+   * `observe(labels, value)`. As bounded as the histogram itself (route patterns, not URLs).
+   */
+  private readonly requestSeries = new Map<
+    string,
+    Histogram.Internal<'method' | 'route' | 'status'>
+  >();
+
   readonly logins = new Counter({
     name: 'sentinel_logins_total',
     help: 'Sign-in attempts, by outcome (locked: refused without checking the password)',
@@ -66,10 +75,17 @@ export class MetricsService implements OnModuleDestroy {
    * labels would make a new series per user.
    */
   observeRequest(method: string, route: string | undefined, status: number, ms: number): void {
-    this.requestDuration.observe(
-      { method, route: route ?? UNMATCHED_ROUTE, status: String(status) },
-      ms / 1000,
-    );
+    const key = `${method} ${status} ${route}`;
+    let series = this.requestSeries.get(key);
+    if (series === undefined) {
+      series = this.requestDuration.labels({
+        method,
+        route: route ?? UNMATCHED_ROUTE,
+        status: String(status),
+      });
+      this.requestSeries.set(key, series);
+    }
+    series.observe(ms / 1000);
   }
 
   /** The Prometheus text exposition of every metric. */
