@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { ClientInfo } from '../common/client-info.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 import type { AuditEventType } from './audit-event-type.js';
 import { AuditEvent } from './audit-event.entity.js';
 import type { ListAuditEventsQueryDto } from './dto/list-audit-events-query.dto.js';
@@ -27,7 +28,10 @@ export class AuditService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(AuditService.name);
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
+  constructor(
+    @InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>,
+    private readonly statements: PreparedStatements,
+  ) {}
 
   /**
    * Starts writing the event and returns at once. Never throws and never rejects: a failed
@@ -75,27 +79,22 @@ export class AuditService implements BeforeApplicationShutdown {
 
   private async insert(event: AuditRecord): Promise<void> {
     const { type, userId, subjectEmail, actorId, client, details } = event;
-    await this.events
-      .createQueryBuilder()
-      .insert()
-      .values({
+    // One statement, no transaction and no RETURNING: each sign-in writes one event, and BEGIN,
+    // COMMIT and TypeORM's query building around it were most of its cost (issue 7). A sign-in
+    // names its account by email only; its id is looked up here, off the request.
+    await this.statements.query(
+      'record_audit_event',
+      `INSERT INTO audit_events (type, user_id, actor_id, ip, user_agent, details)
+       VALUES ($1, COALESCE($2::uuid, (SELECT id FROM users WHERE email = $3)), $4, $5, $6, $7)`,
+      [
         type,
-        // A sign-in names its account by email only; its id is looked up here, off the request.
-        userId:
-          userId ?? (subjectEmail ? () => '(SELECT id FROM users WHERE email = :email)' : null),
-        actorId: actorId ?? null,
-        ip: clip(client?.ip, 64),
-        userAgent: clip(client?.userAgent, 512),
-        // Sent as JSON text for the jsonb column (TypeORM's types refuse a free-form object).
-        details: () => ':details',
-      })
-      .setParameters({ email: subjectEmail, details: JSON.stringify(details ?? {}) })
-      // One statement, no transaction: BEGIN and COMMIT around it were two more round trips per
-      // sign-in (issue 7). They were added because pglite-socket interleaved this insert with
-      // the request's statements on other connections; the embedded pool now has one connection
-      // (ADR 0001), so statements no longer interleave. Nothing reads back the generated
-      // columns, so no RETURNING either.
-      .updateEntity(false)
-      .execute();
+        userId ?? null,
+        subjectEmail ?? null,
+        actorId ?? null,
+        clip(client?.ip, 64),
+        clip(client?.userAgent, 512),
+        JSON.stringify(details ?? {}),
+      ],
+    );
   }
 }

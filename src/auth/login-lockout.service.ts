@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import { securityConfig } from '../config/security.config.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 
 /** An attempt that may go on to the password check, with its place in the count. */
 export interface LoginAttemptTicket {
@@ -36,12 +37,14 @@ export class LockedOutError extends HttpException {
 export class LoginLockout {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly statements: PreparedStatements,
     @Inject(securityConfig.KEY) private readonly config: ConfigType<typeof securityConfig>,
   ) {}
 
   /** Counts the attempt; throws `LockedOutError` when the email is (or just became) locked. */
   async begin(email: string): Promise<LoginAttemptTicket> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.statements.query<{ failures: number; locked_until: Date | null }>(
+      'count_login_attempt',
       `INSERT INTO login_attempts AS a (email, failures, updated_at) VALUES ($1, 1, now())
        ON CONFLICT (email) DO UPDATE SET
          failures = CASE WHEN a.locked_until <= now()
@@ -64,7 +67,11 @@ export class LoginLockout {
   }
 
   async succeeded(ticket: LoginAttemptTicket): Promise<void> {
-    await this.dataSource.query('DELETE FROM login_attempts WHERE email = $1', [ticket.email]);
+    await this.statements.query(
+      'clear_login_attempts',
+      'DELETE FROM login_attempts WHERE email = $1',
+      [ticket.email],
+    );
   }
 
   private async lock(email: string): Promise<Date> {

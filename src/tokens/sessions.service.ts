@@ -84,7 +84,8 @@ export class SessionsService {
   /** Opens a session with its first refresh token: one statement, so nothing is half-written. */
   async open(userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
     const { token, hash } = generateRefreshToken();
-    const [row] = await this.dataSource.query(
+    const [row] = await this.statements.query<{ session_id: string; expires_at: Date }>(
+      'open_session',
       `WITH session AS (
          INSERT INTO sessions (user_id, expires_at, user_agent, ip)
          VALUES ($1, now() + make_interval(secs => $2), $3, $4)

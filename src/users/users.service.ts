@@ -58,12 +58,14 @@ export class UsersService {
    */
   async authenticate(email: string, password: string): Promise<Pick<User, 'id' | 'roles'> | null> {
     // Raw, for the four columns it needs: sign-in CPU is what the argon2 threads run short of.
-    const [user]: Pick<User, 'id' | 'roles' | 'passwordHash' | 'disabledAt'>[] =
-      await this.users.query(
-        `SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt"
-           FROM users WHERE email = $1`,
-        [normalizeEmail(email)],
-      );
+    const [user] = await this.statements.query<
+      Pick<User, 'id' | 'roles' | 'passwordHash' | 'disabledAt'>
+    >(
+      'find_credentials',
+      `SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt"
+         FROM users WHERE email = $1`,
+      [normalizeEmail(email)],
+    );
     const matches = await this.hasher.verify(user?.passwordHash ?? null, password);
     return matches && user && user.disabledAt === null ? { id: user.id, roles: user.roles } : null;
   }
