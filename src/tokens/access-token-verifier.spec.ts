@@ -1,38 +1,28 @@
 import { jest } from '@jest/globals';
-import type { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import jsonwebtoken, { type JwtHeader, type SignOptions } from 'jsonwebtoken';
 import { createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { jwtConfig } from '../config/jwt.config.js';
+import { jwtConfigFor, type JwtConfig } from '../../test/support/jwt-config.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { InvalidAccessTokenError, RevokedAccessTokenError } from './access-token.errors.js';
 import { AccessTokenService } from './access-token.service.js';
 import { RevokedSessions } from './revoked-sessions.js';
 import { SigningKeys } from './signing-keys.js';
 
-type JwtConfig = ConfigType<typeof jwtConfig>;
-
 const SECRET = 'access-token-spec-secret-0123456789-abcdef';
 const PREVIOUS_SECRET = 'previous-access-token-secret-9876543210-zyxwv';
 const TTL = 600;
 const SESSION = '5f0c2a8e-0d7b-4c39-9a51-3e2b8f6d1c40';
 
-function configFor(overrides: Partial<JwtConfig> = {}): JwtConfig {
-  return {
+const configFor = (overrides: Partial<JwtConfig> = {}): JwtConfig =>
+  jwtConfigFor({
     algorithm: 'HS256',
     secret: SECRET,
-    previousSecrets: [],
-    keysDir: './data/keys',
-    signingKid: undefined,
     issuer: 'https://sentinel.test',
     audience: 'sentinel-test-api',
-    clockToleranceSeconds: 30,
     accessTokenTtlSeconds: TTL,
-    dataDir: './data',
-    isProduction: false,
     ...overrides,
-  };
-}
+  });
 
 const config = configFor();
 const keys = SigningKeys.fromHmacSecrets(SECRET);

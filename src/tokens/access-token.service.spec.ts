@@ -1,34 +1,24 @@
-import type { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import jsonwebtoken, { type JwtPayload } from 'jsonwebtoken';
 import { generateKeyPairSync } from 'node:crypto';
-import type { jwtConfig } from '../config/jwt.config.js';
+import { jwtConfigFor, type JwtConfig } from '../../test/support/jwt-config.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { AccessTokenService } from './access-token.service.js';
 import { SigningKeys } from './signing-keys.js';
-
-type JwtConfig = ConfigType<typeof jwtConfig>;
 
 const SECRET = 'access-token-spec-secret-0123456789-abcdef';
 const TTL = 600;
 const SESSION = '5f0c2a8e-0d7b-4c39-9a51-3e2b8f6d1c40';
 
-function configFor(overrides: Partial<JwtConfig> = {}): JwtConfig {
-  return {
+const configFor = (overrides: Partial<JwtConfig> = {}): JwtConfig =>
+  jwtConfigFor({
     algorithm: 'HS256',
     secret: SECRET,
-    previousSecrets: [],
-    keysDir: './data/keys',
-    signingKid: undefined,
     issuer: 'https://sentinel.test',
     audience: 'sentinel-test-api',
-    clockToleranceSeconds: 30,
     accessTokenTtlSeconds: TTL,
-    dataDir: './data',
-    isProduction: false,
     ...overrides,
-  };
-}
+  });
 
 const config = configFor();
 const keys = SigningKeys.fromHmacSecrets(SECRET);

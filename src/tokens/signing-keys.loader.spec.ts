@@ -1,14 +1,11 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { jwtConfig } from '../config/jwt.config.js';
+import { jwtConfigFor, type JwtConfig } from '../../test/support/jwt-config.js';
 import { generateKeyFile } from './key-files.js';
 import { SigningKeys } from './signing-keys.js';
 import { loadSigningKeys } from './signing-keys.loader.js';
-
-type JwtConfig = ConfigType<typeof jwtConfig>;
 
 const SECRET = 'loader-spec-secret-0123456789-abcdefghijkl';
 const PREVIOUS = 'previous-loader-secret-9876543210-zyxwvuts';
@@ -18,20 +15,8 @@ describe('loadSigningKeys', () => {
   let keysDir: string;
   let warnings: string[];
 
-  const configFor = (overrides: Partial<JwtConfig> = {}): JwtConfig => ({
-    algorithm: 'ES256',
-    secret: undefined,
-    previousSecrets: [],
-    keysDir,
-    signingKid: undefined,
-    issuer: 'sentinel',
-    audience: 'sentinel-api',
-    clockToleranceSeconds: 30,
-    accessTokenTtlSeconds: 900,
-    dataDir,
-    isProduction: false,
-    ...overrides,
-  });
+  const configFor = (overrides: Partial<JwtConfig> = {}): JwtConfig =>
+    jwtConfigFor({ keysDir, dataDir, ...overrides });
 
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sentinel-loader-'));

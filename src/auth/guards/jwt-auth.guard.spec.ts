@@ -1,10 +1,9 @@
 import { UnauthorizedException, type ExecutionContext } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import jsonwebtoken from 'jsonwebtoken';
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
-import type { jwtConfig } from '../../config/jwt.config.js';
+import { jwtConfigFor } from '../../../test/support/jwt-config.js';
 import { AccessTokenVerifier } from '../../tokens/access-token-verifier.js';
 import { AccessTokenService } from '../../tokens/access-token.service.js';
 import { RevokedSessions } from '../../tokens/revoked-sessions.js';
@@ -72,19 +71,7 @@ describe('JwtAuthGuard', () => {
       key: privateKey,
       verifyKey: publicKey,
     });
-    const config: ConfigType<typeof jwtConfig> = {
-      algorithm: 'ES256',
-      secret: undefined,
-      previousSecrets: [],
-      keysDir: './data/keys',
-      signingKid: undefined,
-      issuer: 'sentinel',
-      audience: 'sentinel-api',
-      clockToleranceSeconds: 0,
-      accessTokenTtlSeconds: 900,
-      dataDir: './data',
-      isProduction: false,
-    };
+    const config = jwtConfigFor({ clockToleranceSeconds: 0 });
     const revoked = new RevokedSessions(
       null as never,
       { revocationRetentionSeconds: 900 } as never,
