@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { registerUser, uniqueEmail } from './factories/user.factory.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
+/** A sign-in with an unknown email (401) from `address`, as a trusted proxy would forward it. */
+const wrongSignIn = (t: TestApp, address: string) =>
+  t.http
+    .post('/auth/login')
+    .set('x-forwarded-for', address)
+    .send({ email: uniqueEmail(), password: 'x'.repeat(12) });
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -110,11 +117,7 @@ describe('per-address rate limit on the sign-in routes', () => {
     it('allows 5 requests a minute per client address across login, register and refresh, then 429', async () => {
       const from = (address: string) => ({ 'x-forwarded-for': address });
       const a = '203.0.113.7';
-      await t.http
-        .post('/auth/login')
-        .set(from(a))
-        .send({ email: uniqueEmail(), password: 'x'.repeat(12) })
-        .expect(401);
+      await wrongSignIn(t, a).expect(401);
       await t.http
         .post('/auth/register')
         .set(from(a))
@@ -125,31 +128,15 @@ describe('per-address rate limit on the sign-in routes', () => {
         .set(from(a))
         .send({ refreshToken: 'A'.repeat(43) })
         .expect(401);
-      await t.http
-        .post('/auth/login')
-        .set(from(a))
-        .send({ email: uniqueEmail(), password: 'x'.repeat(12) })
-        .expect(401);
-      await t.http
-        .post('/auth/login')
-        .set(from(a))
-        .send({ email: uniqueEmail(), password: 'x'.repeat(12) })
-        .expect(401);
-      const limited = await t.http
-        .post('/auth/login')
-        .set(from(a))
-        .send({ email: uniqueEmail(), password: 'x'.repeat(12) })
-        .expect(429);
+      await wrongSignIn(t, a).expect(401);
+      await wrongSignIn(t, a).expect(401);
+      const limited = await wrongSignIn(t, a).expect(429);
       expect(limited.body.code).toBe('too_many_requests');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
 
       // Another address has its own budget; routes that are not sign-in routes are not limited.
-      await t.http
-        .post('/auth/login')
-        .set(from('198.51.100.9'))
-        .send({ email: uniqueEmail(), password: 'x'.repeat(12) })
-        .expect(401);
+      await wrongSignIn(t, '198.51.100.9').expect(401);
       await t.http.get('/health/live').set(from(a)).expect(200);
     });
   });
@@ -165,17 +152,9 @@ describe('per-address rate limit on the sign-in routes', () => {
 
     it('ignores X-Forwarded-For: a client cannot buy a fresh budget by forging it', async () => {
       for (let i = 0; i < 3; i++) {
-        await t.http
-          .post('/auth/login')
-          .set('x-forwarded-for', `192.0.2.${i}`)
-          .send({ email: uniqueEmail(), password: 'x'.repeat(12) })
-          .expect(401);
+        await wrongSignIn(t, `192.0.2.${i}`).expect(401);
       }
-      await t.http
-        .post('/auth/login')
-        .set('x-forwarded-for', '192.0.2.99')
-        .send({ email: uniqueEmail(), password: 'x'.repeat(12) })
-        .expect(429);
+      await wrongSignIn(t, '192.0.2.99').expect(429);
     });
   });
 
@@ -199,15 +178,10 @@ describe('per-address rate limit on the sign-in routes', () => {
     it('counts requests through either instance against the same address', async () => {
       // A fresh documentation-range address per run, so earlier runs' counters do not matter.
       const address = `2001:db8::${randomUUID().slice(0, 4)}`;
-      const attempt = (t: TestApp) =>
-        t.http
-          .post('/auth/login')
-          .set('x-forwarded-for', address)
-          .send({ email: uniqueEmail(), password: 'x'.repeat(12) });
-      await attempt(a).expect(401);
-      await attempt(b).expect(401);
-      await attempt(a).expect(401);
-      const limited = await attempt(b).expect(429);
+      await wrongSignIn(a, address).expect(401);
+      await wrongSignIn(b, address).expect(401);
+      await wrongSignIn(a, address).expect(401);
+      const limited = await wrongSignIn(b, address).expect(429);
       expect(limited.body.code).toBe('too_many_requests');
     });
   });
