@@ -1,0 +1,67 @@
+// The harness's own arithmetic: a wrong median or a wrong verdict would print a false README.
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { parseOptions } from './options.mjs';
+import { SCENARIOS } from './scenarios.mjs';
+import { median, ratio } from './stats.mjs';
+import { productionNodeArgs } from './systems.mjs';
+import { judgeRss, judgeScenario, judgeSoak, RSS_LIMIT_MB } from './targets.mjs';
+
+const scenario = (name) => SCENARIOS.find((candidate) => candidate.name === name);
+const figures = (rps, ratioToYardstick) => ({ sentinel: { rps }, ratio: ratioToYardstick });
+
+describe('bench statistics', () => {
+  it('takes the median of the finite values, odd or even in number', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([5, Number.NaN, 1, undefined, 3])).toBe(3);
+    expect(median([])).toBeUndefined();
+  });
+
+  it('rounds ratios to two places, and has none against nothing', () => {
+    expect(ratio(7639, 6414)).toBe(1.19);
+    expect(ratio(1, 0)).toBeUndefined();
+  });
+});
+
+describe('bench verdicts', () => {
+  it('judges a ratio target at its bound, and fails a run without a yardstick', () => {
+    const session = scenario('session');
+    expect(judgeScenario(session, figures(100, 1.0), 'postgres').met).toBe(true);
+    expect(judgeScenario(session, figures(100, 0.99), 'postgres').met).toBe(false);
+    expect(judgeScenario(session, figures(100, undefined), 'postgres').met).toBe(false);
+  });
+
+  it('judges a req/s target only on the database it names', () => {
+    const usersMe = scenario('users-me');
+    expect(judgeScenario(usersMe, figures(5000), 'postgres').met).toBe(true);
+    expect(judgeScenario(usersMe, figures(4999), 'postgres').met).toBe(false);
+    expect(judgeScenario(usersMe, figures(9999), 'embedded').met).toBeNull();
+    expect(judgeScenario(scenario('health'), figures(1), 'postgres').met).toBeNull();
+  });
+
+  it('calls RSS flat within ±10 % of the first run, and under the limit', () => {
+    expect(judgeSoak([150, 165, 135])).toMatchObject({ flat: true, underLimit: true, met: true });
+    expect(judgeSoak([150, 166, 150])).toMatchObject({ flat: false, met: false });
+    expect(judgeSoak([190, 195, RSS_LIMIT_MB])).toMatchObject({ flat: true, met: false });
+    expect(judgeRss(RSS_LIMIT_MB).met).toBe(false);
+  });
+});
+
+describe('bench options', () => {
+  it('measures only the session scenario for --soak, and refuses unknown or bad values', () => {
+    expect(parseOptions(['--soak', '--scenarios', 'login']).scenarios).toEqual(['session']);
+    expect(() => parseOptions(['--scenarios', 'session,nope'])).toThrow(/unknown scenario nope/);
+    expect(() => parseOptions(['--duration', '0'])).toThrow(/--duration/);
+  });
+
+  it("starts Sentinel with start:prod's node flags, so it measures what ships", () => {
+    const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url)));
+    const flags = productionNodeArgs();
+    expect(flags.length).toBeGreaterThan(0);
+    for (const flag of flags) {
+      expect(flag.startsWith('--')).toBe(true);
+      expect(scripts['start:prod']).toContain(` ${flag} `);
+    }
+  });
+});
