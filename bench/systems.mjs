@@ -77,28 +77,20 @@ export async function startSystems({ baseline, argon2, cpuProf, nodeArgs = [] })
       readyPath: '/health',
     });
     monitor.watch('sentinel', servers.sentinel.pid);
-    if (baseline) {
-      servers.baseline = await startServer({
-        name: 'baseline',
-        script: `${ROOT}bench/baseline-server.mjs`,
+    /** A bare comparison server, bench/<name>-server.mjs, ready when GET / answers `status`. */
+    const startYardstick = async (name, env, status) => {
+      servers[name] = await startServer({
+        name,
+        script: `${ROOT}bench/${name}-server.mjs`,
         cwd: ROOT,
-        env: { ...JWT, JWT_SECRET: secret },
+        env,
         readyPath: '/',
-        readyStatus: 401,
+        readyStatus: status,
       });
-      monitor.watch('baseline', servers.baseline.pid);
-    }
-    if (argon2) {
-      servers.argon2 = await startServer({
-        name: 'argon2',
-        script: `${ROOT}bench/argon2-server.mjs`,
-        cwd: ROOT,
-        env: { BENCH_PASSWORD: argon2Password },
-        readyPath: '/',
-        readyStatus: 400,
-      });
-      monitor.watch('argon2', servers.argon2.pid);
-    }
+      monitor.watch(name, servers[name].pid);
+    };
+    if (baseline) await startYardstick('baseline', { ...JWT, JWT_SECRET: secret }, 401);
+    if (argon2) await startYardstick('argon2', { BENCH_PASSWORD: argon2Password }, 400);
     monitor.start();
   } catch (error) {
     await close();
