@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
+/** The application_name of the yardsticks' connections (Sentinel's differ). */
+export const YARDSTICK_APPLICATION = 'sentinel-bench-yardstick';
+
 async function withClient(url, work) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -27,7 +30,7 @@ function pgliteVersion() {
 
 /**
  * @returns {{ kind: 'postgres'|'embedded', description: string, env: Record<string,string>,
- *   backendPids(): Promise<number[]>, drop(): Promise<void> }}
+ *   backendPids(options?: { yardstick?: boolean }): Promise<number[]>, drop(): Promise<void> }}
  */
 export async function createBenchDatabase(serverUrl = process.env.DATABASE_URL) {
   // Short: the embedded server's Unix socket lives in DATA_DIR/run (paths are limited to ~107 bytes).
@@ -55,12 +58,17 @@ export async function createBenchDatabase(serverUrl = process.env.DATABASE_URL) 
     description: `PostgreSQL ${version} at ${url.host} (a fresh database)`,
     name,
     env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
-    /** The server processes serving this database's connections (Sentinel's pool). */
-    backendPids: () =>
+    /**
+     * The server processes serving this database's connections: the yardsticks' (those whose
+     * application_name is YARDSTICK_APPLICATION) when `yardstick`, else Sentinel's.
+     */
+    backendPids: ({ yardstick = false } = {}) =>
       withClient(serverUrl, async (client) => {
-        const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
-          name,
-        ]);
+        const { rows } = await client.query(
+          `SELECT pid FROM pg_stat_activity
+            WHERE datname = $1 AND (application_name = $2) = $3`,
+          [name, YARDSTICK_APPLICATION, yardstick],
+        );
         return rows.map((row) => row.pid);
       }),
     drop: async () => {

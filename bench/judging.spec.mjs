@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parseOptions } from './options.mjs';
+import { formatTable, scenariosMarkdown } from './report.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 import { median, ratio } from './stats.mjs';
 import { productionNodeArgs } from './systems.mjs';
@@ -33,11 +34,23 @@ describe('bench verdicts', () => {
   });
 
   it('judges a req/s target only on the database it names', () => {
-    const usersMe = scenario('users-me');
-    expect(judgeScenario(usersMe, figures(5000), 'postgres').met).toBe(true);
-    expect(judgeScenario(usersMe, figures(4999), 'postgres').met).toBe(false);
-    expect(judgeScenario(usersMe, figures(9999), 'embedded').met).toBeNull();
+    const refresh = scenario('refresh');
+    expect(judgeScenario(refresh, figures(1000), 'postgres').met).toBe(true);
+    expect(judgeScenario(refresh, figures(999), 'postgres').met).toBe(false);
+    expect(judgeScenario(refresh, figures(9999), 'embedded').met).toBeNull();
     expect(judgeScenario(scenario('health'), figures(1), 'postgres').met).toBeNull();
+  });
+
+  it('judges users-me against node:http + jose + pg, on PostgreSQL only', () => {
+    const usersMe = scenario('users-me');
+    expect(judgeScenario(usersMe, figures(100, 0.8), 'postgres')).toEqual({
+      text: '≥ 0.8× node:http + jose + pg on PostgreSQL',
+      met: true,
+    });
+    expect(judgeScenario(usersMe, figures(100, 0.79), 'postgres').met).toBe(false);
+    expect(judgeScenario(usersMe, figures(100, undefined), 'postgres').met).toBe(false);
+    // No yardstick on the embedded database: not judged, whatever Sentinel did.
+    expect(judgeScenario(usersMe, figures(100, undefined), 'embedded').met).toBeNull();
   });
 
   it('calls RSS flat within ±10 % of the first run, and under the limit', () => {
@@ -45,6 +58,41 @@ describe('bench verdicts', () => {
     expect(judgeSoak([150, 166, 150])).toMatchObject({ flat: false, met: false });
     expect(judgeSoak([190, 195, RSS_LIMIT_MB])).toMatchObject({ flat: true, met: false });
     expect(judgeRss(RSS_LIMIT_MB).met).toBe(false);
+  });
+});
+
+describe('bench report', () => {
+  it('says why a comparison did not run, in the console and in the README table', () => {
+    const results = {
+      options: { connections: 50, rounds: 3, duration: 10 },
+      startedAt: '2026-12-02T06:00:00.000Z',
+      machine: {
+        cores: 2,
+        cpu: 'x',
+        memoryGb: 1,
+        os: 'Linux',
+        node: 'v20',
+        loadAverageAtStart: [1, 1, 1],
+      },
+      database: { kind: 'embedded', description: 'embedded PGlite' },
+      peakRssMb: { sentinel: 100 },
+      rss: judgeRss(100),
+      scenarios: [
+        {
+          name: 'users-me',
+          title: 'GET /users/me',
+          compareWith: 'lookup',
+          comparisonUnavailable: 'no server',
+          sentinel: { rps: 900, rounds: [900], p50: 1, p99: 2, cpuMicrosPerRequest: 10 },
+          target: scenario('users-me').target,
+          verdict: judgeScenario(scenario('users-me'), figures(900, undefined), 'embedded'),
+        },
+      ],
+    };
+    expect(scenariosMarkdown(results)).toContain('| node:http + jose + pg: n/a (no server) | — |');
+    expect(formatTable(results)).toContain(
+      'users-me: no node:http + jose + pg on this database (no server)',
+    );
   });
 });
 

@@ -15,7 +15,9 @@ const log = (message) => process.stderr.write(`${message}\n`);
 async function runOnce(scenario, system, seconds, ctx, { measured = true } = {}) {
   await scenario.beforeRun?.(ctx);
   const { pid } = ctx.servers[system];
-  const databasePids = system === 'sentinel' ? await ctx.database.backendPids() : [];
+  // Its database backends: Sentinel's pool, or a yardstick's own (only lookup has any).
+  const backends = { yardstick: system !== 'sentinel' };
+  const databasePids = await ctx.database.backendPids(backends);
   const cpuBefore = snapshot([pid]);
   const databaseBefore = snapshot(databasePids);
   const started = nowMicros();
@@ -27,7 +29,7 @@ async function runOnce(scenario, system, seconds, ctx, { measured = true } = {})
   );
   const cpuMs = usedBetween(cpuBefore, snapshot([pid]));
   // The pool may have opened connections during the run: ask again, count new ones from zero.
-  const databaseAfter = system === 'sentinel' ? await ctx.database.backendPids() : [];
+  const databaseAfter = await ctx.database.backendPids(backends);
   const databaseCpuMs = usedBetween(databaseBefore, snapshot(databaseAfter));
   const perRequest = (ms) =>
     result.requests > 0 ? Math.round((ms * 1000) / result.requests) : undefined;
@@ -49,7 +51,7 @@ async function runOnce(scenario, system, seconds, ctx, { measured = true } = {})
     peakRssMb: peakRssMb[system],
     cpuMicrosPerRequest: perRequest(cpuMs),
     databaseCpuMicrosPerRequest:
-      ctx.database.kind === 'postgres' && system === 'sentinel'
+      ctx.database.kind === 'postgres' && (system === 'sentinel' || databaseAfter.length > 0)
         ? perRequest(databaseCpuMs)
         : undefined,
   };
@@ -57,7 +59,12 @@ async function runOnce(scenario, system, seconds, ctx, { measured = true } = {})
 
 export async function measureScenario(scenario, ctx) {
   const { options } = ctx;
-  const systems = scenario.compareWith ? ['sentinel', scenario.compareWith] : ['sentinel'];
+  // A comparison that cannot run on this database (ctx.unavailable says why): Sentinel alone.
+  const unavailable = ctx.unavailable?.[scenario.compareWith];
+  const compareWith = unavailable ? undefined : scenario.compareWith;
+  const systems = compareWith ? ['sentinel', compareWith] : ['sentinel'];
+  if (unavailable)
+    log(`${scenario.name}: no ${scenario.compareWith} on this database: ${unavailable}`);
   if (options.warmup > 0) {
     for (const system of systems) {
       const warm = await runOnce(scenario, system, options.warmup, ctx, { measured: false });
@@ -88,9 +95,7 @@ export async function measureScenario(scenario, ctx) {
     }
   }
   const sentinel = summarizeRounds(rounds.sentinel);
-  const comparison = scenario.compareWith
-    ? summarizeRounds(rounds[scenario.compareWith])
-    : undefined;
+  const comparison = compareWith ? summarizeRounds(rounds[compareWith]) : undefined;
   const figures = {
     name: scenario.name,
     title: scenario.title,
@@ -98,6 +103,7 @@ export async function measureScenario(scenario, ctx) {
     compareWith: scenario.compareWith,
     sentinel,
     comparison,
+    comparisonUnavailable: unavailable,
     ratio: comparison ? ratio(sentinel.rps, comparison.rps) : undefined,
     // How many of Sentinel's requests cost the CPU of one of the comparison's (diagnostic: the
     // targets are about req/s, but this is what a busy machine distorts least).
@@ -106,7 +112,7 @@ export async function measureScenario(scenario, ctx) {
       : undefined,
     // Each round's pair measured back to back: a check that the median ratio is not a fluke.
     roundRatios: comparison
-      ? rounds.sentinel.map((run, i) => ratio(run.rps, rounds[scenario.compareWith][i].rps))
+      ? rounds.sentinel.map((run, i) => ratio(run.rps, rounds[compareWith][i].rps))
       : undefined,
     target: scenario.target,
     statusCodes: Object.fromEntries(

@@ -51,6 +51,9 @@ export function formatTable(results) {
       [scenario.compareWith, scenario.comparison],
     ];
     for (const [system, figures] of systems) {
+      if (!figures && system && scenario.comparisonUnavailable) {
+        rows.push(['', comparisonName(system), 'n/a', ...Array(10).fill('')]);
+      }
       if (!figures) continue;
       rows.push([
         system === 'sentinel' ? scenario.name : '',
@@ -86,15 +89,31 @@ export function formatTable(results) {
     'ratio',
     'target',
   ];
+  const notes = results.scenarios
+    .filter((scenario) => scenario.comparisonUnavailable)
+    .map(
+      (scenario) =>
+        `${scenario.name}: no ${comparisonName(scenario.compareWith)} on this database (${scenario.comparisonUnavailable})`,
+    );
   const peaks = Object.entries(results.peakRssMb)
     .map(([name, mb]) => `${name} ${mb} MB`)
     .join(', ');
   return [
     textTable(header, rows),
     '',
+    ...notes,
     `Peak RSS over the whole run (start-up included): ${peaks}; Sentinel < ${RSS_LIMIT_MB} MB: ${verdict(results.rss.met)}`,
     `Machine: ${machineLine(results.machine)}; ${results.database.description}; load average at start ${results.machine.loadAverageAtStart.join(' / ')}`,
   ].join('\n');
+}
+
+/** The README's "compared with" cell: the comparison's figures, or why it did not run. */
+function comparedWith(scenario) {
+  const name = comparisonName(scenario.compareWith);
+  if (scenario.comparison) {
+    return `${name}: ${num(scenario.comparison.rps)} req/s, ${cpu(scenario.comparison)} µs`;
+  }
+  return scenario.comparisonUnavailable ? `${name}: n/a (${scenario.comparisonUnavailable})` : '—';
 }
 
 /** The README's table for one scenarios run. */
@@ -105,10 +124,7 @@ export function scenariosMarkdown(results) {
     num(scenario.sentinel.rps),
     `${ms(scenario.sentinel.p50)} / ${ms(scenario.sentinel.p99)}`,
     cpu(scenario.sentinel),
-    scenario.comparison
-      ? `${comparisonName(scenario.compareWith)}: ${num(scenario.comparison.rps)} req/s, ` +
-        `${cpu(scenario.comparison)} µs`
-      : '—',
+    comparedWith(scenario),
     scenario.ratio === undefined ? '—' : `${scenario.ratio}×`,
     scenario.verdict.text,
     verdict(scenario.verdict.met),

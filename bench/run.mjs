@@ -54,6 +54,7 @@ async function main() {
     baseline:
       !options.soak && options.scenarios.some((name) => ['session', 'unauthorized'].includes(name)),
     argon2: !options.soak && options.scenarios.includes('login'),
+    lookup: !options.soak && options.scenarios.includes('users-me'),
     cpuProf: options.cpuProf,
     nodeArgs: options.nodeArgs,
   });

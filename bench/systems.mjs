@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createBenchDatabase } from './database.mjs';
+import { createBenchDatabase, YARDSTICK_APPLICATION } from './database.mjs';
 import { startServer } from './processes.mjs';
 import { RssMonitor } from './rss.mjs';
 
@@ -13,6 +13,10 @@ const SENTINEL_MAIN = `${ROOT}dist/src/main.js`;
 export const PROFILES_DIR = fileURLToPath(new URL('./results/profiles/', import.meta.url));
 
 const JWT = { JWT_ISSUER: 'sentinel', JWT_AUDIENCE: 'sentinel-api' };
+
+/** Why the `lookup` yardstick (node:http + jose + pg) does not run on the embedded database. */
+export const LOOKUP_NEEDS_SERVER =
+  'the embedded database lives in Sentinel’s process, its socket admits only Sentinel’s pool';
 
 /** The node flags `npm run start:prod` gives Sentinel: the bench measures it as shipped. */
 export function productionNodeArgs() {
@@ -23,10 +27,11 @@ export function productionNodeArgs() {
 
 /**
  * Starts Sentinel (under `node <nodeArgs>`, profiled with `cpuProf`) and the comparison servers
- * asked for (`baseline`, `argon2`: booleans); answers
- * { database, servers, monitor, argon2Password, profile, close() }.
+ * asked for (`baseline`, `argon2`, `lookup`: booleans); answers
+ * { database, servers, unavailable, monitor, argon2Password, profile, close() }, where
+ * `unavailable` maps a comparison asked for but not started on this database to the reason.
  */
-export async function startSystems({ baseline, argon2, cpuProf, nodeArgs = [] }) {
+export async function startSystems({ baseline, argon2, lookup, cpuProf, nodeArgs = [] }) {
   if (!existsSync(SENTINEL_MAIN)) {
     throw new Error(`${SENTINEL_MAIN} is missing: build first (npm run bench does)`);
   }
@@ -35,6 +40,7 @@ export async function startSystems({ baseline, argon2, cpuProf, nodeArgs = [] })
   const argon2Password = `bench password ${randomBytes(4).toString('hex')}`;
   const database = await createBenchDatabase();
   const servers = {};
+  const unavailable = {};
   const monitor = new RssMonitor();
   const profile = cpuProf ? `${PROFILES_DIR}sentinel-${Date.now()}.cpuprofile` : undefined;
 
@@ -91,10 +97,17 @@ export async function startSystems({ baseline, argon2, cpuProf, nodeArgs = [] })
     };
     if (baseline) await startYardstick('baseline', { ...JWT, JWT_SECRET: secret }, 401);
     if (argon2) await startYardstick('argon2', { BENCH_PASSWORD: argon2Password }, 400);
+    if (lookup && database.kind === 'postgres') {
+      const { DATABASE_URL } = database.env;
+      const env = { ...JWT, JWT_SECRET: secret, DATABASE_URL, PGAPPNAME: YARDSTICK_APPLICATION };
+      await startYardstick('lookup', env, 401);
+    } else if (lookup) {
+      unavailable.lookup = LOOKUP_NEEDS_SERVER;
+    }
     monitor.start();
   } catch (error) {
     await close();
     throw error;
   }
-  return { database, servers, monitor, argon2Password, profile, close };
+  return { database, servers, unavailable, monitor, argon2Password, profile, close };
 }
