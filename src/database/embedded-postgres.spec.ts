@@ -31,8 +31,11 @@ describe('EmbeddedPostgres', () => {
       const client = new pg.Client({ connectionString: embedded.url });
       await client.connect();
       const { rows } = await client.query('SELECT 40 + 2 AS answer');
+      // Sized for a small process (ADR 0009), not initdb's 128 MB of shared buffers.
+      const settings = await client.query('SHOW shared_buffers');
       await client.end();
       expect(rows[0].answer).toBe(42);
+      expect(settings.rows[0].shared_buffers).toBe('16MB');
 
       await expect(EmbeddedPostgres.start(dataDir, 2)).rejects.toThrow(
         /already in use by this process/,
