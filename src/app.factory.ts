@@ -5,12 +5,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AppModule } from './app.module.js';
+import { AppModule, type AppOptions } from './app.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
-import type { ObservabilityOptions } from './observability/observability.module.js';
 import { registerRequestLogging } from './observability/request-log.js';
 import { setupOpenApi } from './openapi.js';
 
@@ -31,9 +30,7 @@ function logLevels(level: LogLevel): NestLogLevel[] {
  * Builds the whole application (used by `main.ts` and by the e2e tests, so both run the same
  * thing): Fastify, validation, the error filter, request ids, logging and the OpenAPI document.
  */
-export async function createApp(
-  options: ObservabilityOptions = {},
-): Promise<NestFastifyApplication> {
+export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
   // Fail on a bad environment before Nest starts, with one line and no stack trace.
   const env = validateEnv(process.env);
   const adapter = new FastifyAdapter({

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -19,13 +19,21 @@ import {
 import { ProjectsModule } from './projects/projects.module.js';
 import { UsersModule } from './users/users.module.js';
 
+export interface AppOptions extends ObservabilityOptions {
+  /**
+   * More modules to import beside the app's own: resource modules, or a module that registers a
+   * Passport strategy for AUTH_STRATEGIES (the e2e tests add theirs this way).
+   */
+  modules?: Array<Type | DynamicModule>;
+}
+
 @Module({})
 export class AppModule {
   /**
    * Built on demand rather than at import, so the environment is read (and validated) when the
    * app is created: tests set theirs first, and a bad variable stops the start with one line.
    */
-  static register(options: ObservabilityOptions = {}): DynamicModule {
+  static register({ modules = [], ...observability }: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -37,13 +45,14 @@ export class AppModule {
         }),
         EventEmitterModule.forRoot(),
         ScheduleModule.forRoot(),
-        ObservabilityModule.register(options),
+        ObservabilityModule.register(observability),
         DatabaseModule,
         UsersModule,
         AuthModule,
         HealthModule,
         ProjectsModule,
         AuditModule,
+        ...modules,
       ],
     };
   }

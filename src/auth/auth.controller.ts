@@ -1,7 +1,19 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -23,11 +35,14 @@ import { Client } from './decorators/client-info.decorator.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
 import { Public } from './decorators/public.decorator.js';
 import { RateLimited } from './decorators/rate-limited.decorator.js';
+import { SignedIn } from './decorators/signed-in.decorator.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { SessionResponseDto } from './dto/session-response.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
+import { LocalAuthGuard } from './guards/local-auth.guard.js';
 import { clearRefreshCookie, refreshCookie, setRefreshCookie } from './refresh-cookie.js';
+import type { SignInUser } from './sign-in-user.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -48,20 +63,23 @@ export class AuthController {
     return UserResponseDto.from(await this.users.register(dto));
   }
 
+  /** Credentials are checked by the `'local'` Passport strategy (`LocalAuthGuard`). */
   @Public()
+  @UseGuards(LocalAuthGuard)
   @RateLimited()
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
+  @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the `refresh_token` cookie' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: '`invalid_credentials`' })
   async login(
-    @Body() dto: LoginDto,
+    @SignedIn() user: SignInUser,
     @Client() client: ClientInfo,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
-    return this.withCookie(reply, await this.auth.login(dto, client));
+    return this.withCookie(reply, await this.auth.signIn(user, client));
   }
 
   @Public()

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import type { ConfigType } from '@nestjs/config';
+import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { securityConfig } from '../config/security.config.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AdminSessionsController } from './admin-sessions.controller.js';
@@ -10,18 +13,37 @@ import { JwksController } from './jwks.controller.js';
 import { LoginAttempt } from './login-attempt.entity.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
-import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { AuthenticationGuard } from './guards/authentication.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { SessionsController } from './sessions.controller.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
+import { LocalStrategy } from './strategies/local.strategy.js';
+import { StrategiesCheck } from './strategies/strategies-check.js';
 
 @Module({
-  imports: [TokensModule, UsersModule, RateLimitModule, TypeOrmModule.forFeature([LoginAttempt])],
+  imports: [
+    // The global guard's strategies, in order (AUTH_STRATEGIES): see docs/adding-a-strategy.md.
+    PassportModule.registerAsync({
+      inject: [securityConfig.KEY],
+      useFactory: (config: ConfigType<typeof securityConfig>) => ({
+        defaultStrategy: config.authStrategies,
+        session: false,
+      }),
+    }),
+    TokensModule,
+    UsersModule,
+    RateLimitModule,
+    TypeOrmModule.forFeature([LoginAttempt]),
+  ],
   controllers: [AuthController, SessionsController, AdminSessionsController, JwksController],
   providers: [
     AuthService,
     LoginLockout,
+    JwtStrategy,
+    LocalStrategy,
+    StrategiesCheck,
     // Secure by default: authentication first, then roles, on every route of every module.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
 })

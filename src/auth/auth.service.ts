@@ -1,16 +1,15 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { ClientInfo } from '../common/client-info.js';
-import { ErrorCode } from '../common/errors/error-codes.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import type { Role } from '../users/role.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthEvent, type LoginEventPayload } from './auth-events.js';
 import type { AuthUser } from './auth-user.js';
-import type { LoginDto } from './dto/login.dto.js';
 import type { TokenResponseDto } from './dto/token-response.dto.js';
 import { LockedOutError, LoginLockout } from './login-lockout.service.js';
+import type { SignInUser } from './sign-in-user.js';
 
 @Injectable()
 export class AuthService {
@@ -23,10 +22,15 @@ export class AuthService {
   ) {}
 
   /**
-   * Unknown email, wrong password and disabled account are one indistinguishable answer. The
-   * attempt is counted before the password is checked (see `LoginLockout`).
+   * The account these credentials sign in to, or null (LocalStrategy's check). Unknown email,
+   * wrong password and disabled account are one indistinguishable answer. The attempt is counted
+   * before the password is checked (see `LoginLockout`), which throws `LockedOutError` (429).
    */
-  async login({ email, password }: LoginDto, client: ClientInfo): Promise<TokenResponseDto> {
+  async checkCredentials(
+    email: string,
+    password: string,
+    client: ClientInfo,
+  ): Promise<SignInUser | null> {
     const ticket = await this.lockout.begin(email).catch((error: unknown) => {
       if (error instanceof LockedOutError) {
         this.emit(AuthEvent.LoginRefusedLocked, { email, client, lockedUntil: error.lockedUntil });
@@ -38,20 +42,22 @@ export class AuthService {
       const lockedUntil = await this.lockout.failed(ticket);
       this.emit(AuthEvent.LoginFailed, { email, client });
       if (lockedUntil) this.emit(AuthEvent.LockedOut, { email, client, lockedUntil });
-      throw new UnauthorizedException({
-        code: ErrorCode.InvalidCredentials,
-        message: 'Invalid email or password',
-      });
+      return null;
     }
     await this.lockout.succeeded(ticket);
+    return { id: user.id, roles: user.roles, email };
+  }
+
+  /** Opens a session for a user a sign-in strategy has authenticated, and issues its tokens. */
+  async signIn(user: SignInUser, client: ClientInfo): Promise<TokenResponseDto> {
     const session = await this.sessions.open(user.id, client);
     this.emit(AuthEvent.LoginSucceeded, {
-      email,
+      email: user.email,
       userId: user.id,
       sessionId: session.sessionId,
       client,
     });
-    return this.tokens({ id: user.id, roles: user.roles }, session);
+    return this.tokens(user, session);
   }
 
   /** Rotates the refresh token; the new access token carries the user's current roles. */

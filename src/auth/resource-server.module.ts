@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter.js';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { RemoteJwks } from '../tokens/remote-jwks.js';
-import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { AuthenticationGuard } from './guards/authentication.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
 
 export interface ResourceServerOptions {
   /** Sentinel's `/.well-known/jwks.json` (JWT_JWKS_URL). */
@@ -16,7 +18,7 @@ export interface ResourceServerOptions {
 }
 
 /**
- * For another NestJS service that accepts Sentinel's access tokens: the same guards
+ * For another NestJS service that accepts Sentinel's access tokens: the same strategy, guards
  * and decorators (`@Public`, `@Roles`, `@CurrentUser`, 401 vs 403), verifying with the keys
  * published at the JWKS URL instead of local key files. It has no database, so it does not see
  * revocations: a logged-out token stays valid here until it expires (ACCESS_TOKEN_TTL).
@@ -26,6 +28,7 @@ export class ResourceServerModule {
   static forRoot(options: ResourceServerOptions): DynamicModule {
     return {
       module: ResourceServerModule,
+      imports: [PassportModule.register({ defaultStrategy: 'jwt', session: false })],
       providers: [
         {
           provide: RemoteJwks,
@@ -42,7 +45,8 @@ export class ResourceServerModule {
               clockToleranceSeconds: options.clockToleranceSeconds ?? 30,
             }),
         },
-        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        JwtStrategy,
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         // The same error body and RFC 6750 challenges as Sentinel itself.
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

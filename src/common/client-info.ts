@@ -6,3 +6,11 @@ export interface ClientInfo {
   userAgent?: string;
   ip?: string;
 }
+
+/** The client of a Fastify request: its address (as TRUST_PROXY allows) and user agent. */
+export function clientInfo(request: {
+  ip: string;
+  headers: { 'user-agent'?: string };
+}): ClientInfo {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] };
+}

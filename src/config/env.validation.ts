@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  ArrayMinSize,
   IsBoolean,
   IsEmail,
   IsIn,
@@ -199,6 +200,27 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
+
+  /**
+   * The Passport strategies the global guard tries on every protected request, in order, comma-
+   * separated: `jwt` (bearer access tokens) and any a module of the app registers.
+   */
+  @Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean)
+      : value,
+  )
+  @IsString({ each: true })
+  @Matches(/^[a-z0-9][\w-]*$/i, {
+    each: true,
+    message:
+      'AUTH_STRATEGIES must be Passport strategy names separated by commas, e.g. jwt,api-key',
+  })
+  @ArrayMinSize(1, { message: 'AUTH_STRATEGIES must name at least one strategy' })
+  AUTH_STRATEGIES: string[] = ['jwt'];
 
   /** Trust X-Forwarded-For from this many proxies (or true/false), for the client address. */
   @Transform(({ value }) => toBoolean({ value }))

@@ -7,6 +7,7 @@ export const securityConfig = registerAs('security', () => {
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
     loginLockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
     authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+    authStrategies: env.AUTH_STRATEGIES,
     redisUrl: env.REDIS_URL,
     trustProxy: env.TRUST_PROXY,
     bodyLimitBytes: env.BODY_LIMIT,

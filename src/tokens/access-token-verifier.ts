@@ -1,4 +1,9 @@
-import jsonwebtoken, { type Jwt, type JwtPayload, type VerifyOptions } from 'jsonwebtoken';
+import jsonwebtoken, {
+  type Algorithm,
+  type Jwt,
+  type JwtPayload,
+  type VerifyOptions,
+} from 'jsonwebtoken';
 import type { KeyObject } from 'node:crypto';
 import type { JwtAlgorithm } from '../config/env.validation.js';
 import type { Role } from '../users/role.js';
@@ -47,69 +52,91 @@ const isAccessTokenType = (typ: unknown) =>
  * (the token's `alg` is never trusted, so `none`, HMAC-with-the-public-key and every other
  * confusion fail), the key is chosen by `kid` among known keys only (`jku`, `x5u`, `x5c` and an
  * embedded `jwk` are never read), and `exp`, `nbf`, `iss`, `aud`, `typ`, `sub`, `jti`, `sid` and
- * revocation are checked. `JwtAuthGuard` (here and in `ResourceServerModule`) verifies with it.
+ * revocation are checked. The Passport `JwtStrategy` (here and in `ResourceServerModule`) is built
+ * from its parts: passport-jwt verifies the signature with `keyFor` and `verifyOptions`, then
+ * `accept` checks the rest; `verify` is the same composition for callers outside Passport.
  */
 export class AccessTokenVerifier {
-  private readonly verifyOptions: VerifyOptions & { complete: true };
+  /** For jsonwebtoken (and passport-jwt): `complete`, so that `accept` sees the header's `typ`. */
+  readonly verifyOptions: Readonly<VerifyOptions & { complete: true; algorithms: Algorithm[] }>;
   private readonly verified = new VerifiedTokens(VERIFIED_TOKENS_KEPT, VERIFIED_TOKENS_MAX_AGE_MS);
 
   constructor(
     private readonly keys: VerificationKeys,
     private readonly options: AccessTokenVerifierOptions,
   ) {
-    this.verifyOptions = {
+    this.verifyOptions = Object.freeze({
       algorithms: [options.algorithm],
       issuer: options.issuer,
       audience: options.audience,
       clockTolerance: options.clockToleranceSeconds,
       complete: true,
-    };
+    });
   }
 
-  /** Checks what signature verification does not: token type, the claims we rely on, revocation. */
-  private claimsFrom(decoded: Jwt): AccessTokenClaims {
-    const payload = decoded.payload as JwtPayload;
-    if (!isAccessTokenType(decoded.header.typ)) {
-      throw new InvalidAccessTokenError('not an access token');
-    }
-    const { sub, jti, iat, exp, roles, sid } = payload;
-    if (typeof exp !== 'number' || typeof iat !== 'number') {
-      throw new InvalidAccessTokenError('exp and iat are required');
-    }
-    if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string') {
-      throw new InvalidAccessTokenError('sub, jti and sid are required');
-    }
-    if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
-      throw new InvalidAccessTokenError('roles must be a list');
-    }
-    return {
-      userId: sub,
-      sessionId: sid,
-      roles: roles as Role[],
-      tokenId: jti,
-      issuedAt: new Date(iat * 1000),
-      expiresAt: new Date(exp * 1000),
-    };
+  /** The verification key named by the token's `kid`, or undefined when it is not one of ours. */
+  keyFor(token: string): KeyObject | undefined {
+    return this.keys.verificationKey(headerKid(token));
   }
 
   /**
-   * The token's claims; throws on anything unacceptable (see the class comment). A token seen
-   * before comes from `VerifiedTokens`; revocation is checked every time.
+   * The claims of a token that a verified token seen before (within its life and at most a
+   * minute ago) carried, or undefined. Throws when its session has been revoked since.
    */
+  remembered(token: string): AccessTokenClaims | undefined {
+    const claims = this.verified.get(token, Date.now());
+    return claims && this.notRevoked(claims);
+  }
+
+  /**
+   * The claims of `token`, whose signature, algorithm, `exp`, `nbf`, `iss` and `aud` have just
+   * been verified with `keyFor` and `verifyOptions` (`decoded` is jsonwebtoken's complete result).
+   * Checks what that does not: token type, the claims we rely on, revocation. Throws
+   * `InvalidAccessTokenError` (or `RevokedAccessTokenError`) on anything unacceptable.
+   */
+  accept(token: string, decoded: Jwt): AccessTokenClaims {
+    return this.notRevoked(this.verified.remember(token, claimsFrom(decoded), Date.now()));
+  }
+
+  /** The whole check, outside Passport: `remembered`, else signature and then `accept`. */
   verify(token: string): AccessTokenClaims {
-    const now = Date.now();
-    const claims = this.verified.get(token, now) ?? this.verifyAfresh(token, now);
+    const remembered = this.remembered(token);
+    if (remembered) return remembered;
+    const key = this.keyFor(token);
+    if (!key) throw new InvalidAccessTokenError('unknown key');
+    return this.accept(token, jsonwebtoken.verify(token, key, this.verifyOptions));
+  }
+
+  private notRevoked(claims: AccessTokenClaims): AccessTokenClaims {
     if (this.options.isRevoked?.(claims.sessionId)) {
       throw new RevokedAccessTokenError('session revoked');
     }
     return claims;
   }
+}
 
-  private verifyAfresh(token: string, now: number): AccessTokenClaims {
-    // The key named by the token's kid, among ours only.
-    const key = this.keys.verificationKey(headerKid(token));
-    if (!key) throw new InvalidAccessTokenError('unknown key');
-    const claims = this.claimsFrom(jsonwebtoken.verify(token, key, this.verifyOptions));
-    return this.verified.remember(token, claims, now);
+/** What signature verification does not check: token type and the claims we rely on. */
+function claimsFrom(decoded: Jwt): AccessTokenClaims {
+  const payload = decoded.payload as JwtPayload;
+  if (!isAccessTokenType(decoded.header.typ)) {
+    throw new InvalidAccessTokenError('not an access token');
   }
+  const { sub, jti, iat, exp, roles, sid } = payload;
+  if (typeof exp !== 'number' || typeof iat !== 'number') {
+    throw new InvalidAccessTokenError('exp and iat are required');
+  }
+  if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string') {
+    throw new InvalidAccessTokenError('sub, jti and sid are required');
+  }
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+    throw new InvalidAccessTokenError('roles must be a list');
+  }
+  return {
+    userId: sub,
+    sessionId: sid,
+    roles: roles as Role[],
+    tokenId: jti,
+    issuedAt: new Date(iat * 1000),
+    expiresAt: new Date(exp * 1000),
+  };
 }

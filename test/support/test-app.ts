@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { createApp } from '../../src/app.factory.js';
+import type { AppOptions } from '../../src/app.module.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_ADMIN = { email: 'root@sentinel.test', password: 'bootstrap-admin-password' };
@@ -28,6 +29,8 @@ interface StartOptions {
    * (here: per test file), from the first app's settings: pass it to the file's first app.
    */
   logDestination?: DestinationStream;
+  /** Modules to import beside the app's own (a test's own strategy or controller). */
+  modules?: AppOptions['modules'];
 }
 
 async function start(
@@ -36,7 +39,7 @@ async function start(
   options: StartOptions,
 ): Promise<TestApp> {
   Object.assign(process.env, env);
-  const app = await createApp({ logDestination: options.logDestination });
+  const app = await createApp({ logDestination: options.logDestination, modules: options.modules });
   let url: string | undefined;
   if (options.listen) {
     await app.listen(0, '127.0.0.1');

@@ -9,7 +9,9 @@ import { AccessTokenService } from '../../tokens/access-token.service.js';
 import { RevokedSessions } from '../../tokens/revoked-sessions.js';
 import { SigningKeys } from '../../tokens/signing-keys.js';
 import { Public } from '../decorators/public.decorator.js';
-import { bearerToken, JwtAuthGuard } from './jwt-auth.guard.js';
+import { bearerToken } from '../strategies/bearer-token.js';
+import { JwtStrategy } from '../strategies/jwt.strategy.js';
+import { AuthenticationGuard } from './authentication.guard.js';
 
 @Public()
 class PublicController {
@@ -33,15 +35,14 @@ function contextFor(controller: Controller, handler: string, request: object): E
   } as unknown as ExecutionContext;
 }
 
-/** The response body of the UnauthorizedException `fn` throws; fails the test otherwise. */
-function unauthorizedBody(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UnauthorizedException);
-    return (error as UnauthorizedException).getResponse();
-  }
-  throw new Error('expected an UnauthorizedException');
+/** The response body of the UnauthorizedException `work` rejects with; fails the test otherwise. */
+async function unauthorizedBody(work: Promise<unknown>): Promise<unknown> {
+  const error = await work.then(
+    () => undefined,
+    (refusal: unknown) => refusal,
+  );
+  expect(error).toBeInstanceOf(UnauthorizedException);
+  return (error as UnauthorizedException).getResponse();
 }
 
 describe('bearerToken', () => {
@@ -49,19 +50,19 @@ describe('bearerToken', () => {
     ['Bearer abc.def.ghi', 'abc.def.ghi'],
     ['bearer abc.def.ghi', 'abc.def.ghi'],
     ['BEARER  abc.def.ghi ', 'abc.def.ghi'],
-    ['Bearer', undefined],
-    ['Bearer ', undefined],
-    ['Basic dXNlcjpwYXNz', undefined],
-    ['Bearerabc.def.ghi', undefined],
-    ['Bearer a b', undefined],
-    ['', undefined],
-    [undefined, undefined],
+    ['Bearer', null],
+    ['Bearer ', null],
+    ['Basic dXNlcjpwYXNz', null],
+    ['Bearerabc.def.ghi', null],
+    ['Bearer a b', null],
+    ['', null],
+    [undefined, null],
   ])('reads %p as %p', (header, token) => {
-    expect(bearerToken(header)).toBe(token);
+    expect(bearerToken({ headers: { authorization: header } })).toBe(token);
   });
 });
 
-describe('JwtAuthGuard', () => {
+describe('AuthenticationGuard over the jwt strategy', () => {
   describe('canActivate', () => {
     // ES256, the default JWT_ALG: an in-memory key pair, as readKeyFiles would load it.
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -82,8 +83,10 @@ describe('JwtAuthGuard', () => {
       isRevoked: (sessionId) => revoked.has(sessionId),
     });
     const SESSION = '5f0c2a8e-0d7b-4c39-9a51-3e2b8f6d1c40';
-    const guard = new JwtAuthGuard(new Reflector(), verifier);
-    const authenticate = (request: object) =>
+    // Registers itself with Passport as 'jwt', as Nest does when it builds the provider.
+    new JwtStrategy(verifier);
+    const guard = new AuthenticationGuard(new Reflector(), { defaultStrategy: 'jwt' });
+    const authenticate = async (request: object) =>
       guard.canActivate(contextFor(MixedController, 'me', request));
 
     const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
@@ -93,25 +96,20 @@ describe('JwtAuthGuard', () => {
       expect(guard.canActivate(contextFor(MixedController, 'login', { headers: {} }))).toBe(true);
     });
 
-    it('refuses without capturing stack traces, and leaves the stack limit as it was', () => {
+    it('refuses without capturing stack traces, and leaves the stack limit as it was', async () => {
       const limit = Error.stackTraceLimit;
-      let refusal: unknown;
-      try {
-        authenticate(bearer('not.a.jwt'));
-      } catch (error) {
-        refusal = error;
-      }
+      const refusal = await authenticate(bearer('not.a.jwt')).catch((error: unknown) => error);
       expect(refusal).toBeInstanceOf(UnauthorizedException);
       expect((refusal as Error).stack?.split('\n')).toHaveLength(1);
       expect(Error.stackTraceLimit).toBe(limit);
       expect(new Error('elsewhere').stack?.split('\n').length).toBeGreaterThan(1);
     });
 
-    it('authenticates a valid access token and puts its claims on the request', () => {
+    it('authenticates a valid access token and puts its claims on the request', async () => {
       const issued = accessTokens.issue({ id: 'user-42', roles: ['admin'] }, SESSION);
       const request: { headers: object; user?: unknown } = bearer(issued.token);
 
-      expect(authenticate(request)).toBe(true);
+      await expect(authenticate(request)).resolves.toBe(true);
       expect(request.user).toMatchObject({
         userId: 'user-42',
         roles: ['admin'],
@@ -119,15 +117,15 @@ describe('JwtAuthGuard', () => {
       });
     });
 
-    it('answers a request without a token with 401 missing_token', () => {
+    it('answers a request without a token with 401 missing_token', async () => {
       const request = { headers: {} };
 
-      expect(unauthorizedBody(() => authenticate(request))).toMatchObject({
+      expect(await unauthorizedBody(authenticate(request))).toMatchObject({
         code: 'missing_token',
       });
     });
 
-    it('answers an expired token with 401 token_expired', () => {
+    it('answers an expired token with 401 token_expired', async () => {
       const expired = jsonwebtoken.sign({ roles: ['user'], sid: SESSION }, keys.signing.key, {
         algorithm: 'ES256',
         keyid: keys.signing.kid,
@@ -139,30 +137,30 @@ describe('JwtAuthGuard', () => {
         expiresIn: -60,
       });
 
-      expect(unauthorizedBody(() => authenticate(bearer(expired)))).toMatchObject({
+      expect(await unauthorizedBody(authenticate(bearer(expired)))).toMatchObject({
         code: 'token_expired',
       });
     });
 
-    it('answers a malformed token with 401 invalid_token', () => {
-      expect(unauthorizedBody(() => authenticate(bearer('not.a.jwt')))).toMatchObject({
+    it('answers a malformed token with 401 invalid_token', async () => {
+      expect(await unauthorizedBody(authenticate(bearer('not.a.jwt')))).toMatchObject({
         code: 'invalid_token',
       });
     });
 
-    it('answers a token of a revoked session with 401 token_revoked', () => {
+    it('answers a token of a revoked session with 401 token_revoked', async () => {
       const session = 'e3a9c7d1-2b4f-4a6e-8c0d-5f1b3a7e9d20';
       const { token } = accessTokens.issue({ id: 'user-42', roles: ['user'] }, session);
-      expect(authenticate(bearer(token))).toBe(true);
+      await expect(authenticate(bearer(token))).resolves.toBe(true);
 
       revoked.add([session]);
 
-      expect(unauthorizedBody(() => authenticate(bearer(token)))).toMatchObject({
+      expect(await unauthorizedBody(authenticate(bearer(token)))).toMatchObject({
         code: 'token_revoked',
       });
     });
 
-    it('answers a token under an unknown kid with 401 invalid_token', () => {
+    it('answers a token under an unknown kid with 401 invalid_token', async () => {
       const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
       const token = new AccessTokenService(
         new JwtService({}),
@@ -175,12 +173,12 @@ describe('JwtAuthGuard', () => {
         config,
       ).issue({ id: 'user-42', roles: ['admin'] }, SESSION).token;
 
-      expect(unauthorizedBody(() => authenticate(bearer(token)))).toMatchObject({
+      expect(await unauthorizedBody(authenticate(bearer(token)))).toMatchObject({
         code: 'invalid_token',
       });
     });
 
-    it('answers an HS256 token signed with the public key PEM with 401 invalid_token', () => {
+    it('answers an HS256 token signed with the public key PEM with 401 invalid_token', async () => {
       const pem = publicKey.export({ type: 'spki', format: 'pem' });
       const token = jsonwebtoken.sign(
         { roles: ['admin'], sid: SESSION },
@@ -197,7 +195,7 @@ describe('JwtAuthGuard', () => {
         },
       );
 
-      expect(unauthorizedBody(() => authenticate(bearer(token)))).toMatchObject({
+      expect(await unauthorizedBody(authenticate(bearer(token)))).toMatchObject({
         code: 'invalid_token',
       });
     });
