@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../src/audit/audit.service.js';
+import { RELAXED_COMMIT } from '../src/database/relaxed-commit.js';
 import { PreparedStatements } from '../src/database/prepared-statements.js';
 import { bearer, refresh, signIn } from './factories/session.factory.js';
 import { registerUser } from './factories/user.factory.js';
@@ -37,11 +38,11 @@ describe('database round trips of the hot paths', () => {
     const user = await registerUser(t.http);
     const statements = await statementsOf(() => signIn(t.http, user.email, user.password));
     expect(statements).toEqual([
-      expect.stringMatching(/^INSERT INTO login_attempts /),
+      expect.stringMatching(/^WITH relaxed_commit AS .* INSERT INTO login_attempts /),
       expect.stringMatching(
         /^SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt" FROM users WHERE email = \$1$/,
       ),
-      expect.stringMatching(/^DELETE FROM login_attempts /),
+      expect.stringMatching(/^WITH relaxed_commit AS .* DELETE FROM login_attempts /),
       expect.stringMatching(/^WITH session AS \( INSERT INTO sessions /),
     ]);
   });
@@ -56,7 +57,7 @@ describe('database round trips of the hot paths', () => {
         await audit.beforeApplicationShutdown(); // the writes in flight
       });
       expect(statements).toHaveLength(5);
-      expect(statements[4]).toMatch(/^INSERT INTO audit_events .*\)$/);
+      expect(statements[4]).toMatch(/^WITH relaxed_commit AS .* INSERT INTO audit_events .*/);
     } finally {
       record = jest.spyOn(audit, 'record').mockImplementation(() => undefined);
     }
@@ -80,6 +81,19 @@ describe('database round trips of the hot paths', () => {
     expect(statements).toEqual([
       expect.stringMatching(/^SELECT id, email, display_name .* FROM users WHERE id = \$1$/),
     ]);
+  });
+
+  it('a relaxed commit holds for its own statement only, never for the pooled session after it', async () => {
+    const statements = t.app.get(PreparedStatements);
+    const [inside] = await statements.query<{ setting: string }>(
+      'round_trips_relaxed',
+      `WITH ${RELAXED_COMMIT} SELECT current_setting('synchronous_commit') AS setting
+         FROM relaxed_commit`,
+      [],
+    );
+    expect(inside.setting).toBe('off');
+    const after = await t.app.get(DataSource).query(`SHOW synchronous_commit`);
+    expect(after).toEqual([{ synchronous_commit: 'on' }]);
   });
 
   it('prepares the hot statements by name on a PostgreSQL server, and never on the embedded one', async () => {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { ClientInfo } from '../common/client-info.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
+import { RELAXED_COMMIT } from '../database/relaxed-commit.js';
 import type { AuditEventType } from './audit-event-type.js';
 import { AuditEvent } from './audit-event.entity.js';
 import type { ListAuditEventsQueryDto } from './dto/list-audit-events-query.dto.js';
@@ -81,11 +82,14 @@ export class AuditService implements BeforeApplicationShutdown {
     const { type, userId, subjectEmail, actorId, client, details } = event;
     // One statement, no transaction and no RETURNING: each sign-in writes one event, and BEGIN,
     // COMMIT and TypeORM's query building around it were most of its cost (issue 7). A sign-in
-    // names its account by email only; its id is looked up here, off the request.
+    // names its account by email only; its id is looked up here, off the request. Its commit does
+    // not wait for the disk (`RELAXED_COMMIT`): recording is best effort already (see `record`).
     await this.statements.query(
       'record_audit_event',
-      `INSERT INTO audit_events (type, user_id, actor_id, ip, user_agent, details)
-       VALUES ($1, COALESCE($2::uuid, (SELECT id FROM users WHERE email = $3)), $4, $5, $6, $7)`,
+      `WITH ${RELAXED_COMMIT}
+       INSERT INTO audit_events (type, user_id, actor_id, ip, user_agent, details)
+       SELECT $1, COALESCE($2::uuid, (SELECT id FROM users WHERE email = $3)), $4, $5, $6, $7
+         FROM relaxed_commit`,
       [
         type,
         userId ?? null,
