@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { machineLine } from './machine.mjs';
-import { comparisonName, RSS_FLATNESS, RSS_LIMIT_MB } from './targets.mjs';
+import { comparisonName, RSS_FLATNESS, RSS_LIMITS_MB } from './targets.mjs';
 
 export const RESULTS_DIR = new URL('./results/', import.meta.url);
 
@@ -102,7 +102,7 @@ export function formatTable(results) {
     textTable(header, rows),
     '',
     ...notes,
-    `Peak RSS over the whole run (start-up included): ${peaks}; Sentinel < ${RSS_LIMIT_MB} MB: ${verdict(results.rss.met)}`,
+    `Peak RSS over the whole run (start-up included): ${peaks}; Sentinel ${results.rss.text}: ${verdict(results.rss.met)}`,
     `Machine: ${machineLine(results.machine)}; ${results.database.description}; load average at start ${results.machine.loadAverageAtStart.join(' / ')}`,
   ].join('\n');
 }
@@ -136,7 +136,7 @@ export function scenariosMarkdown(results) {
     '',
     '',
     '',
-    `< ${RSS_LIMIT_MB} MB`,
+    results.rss.text,
     verdict(results.rss.met),
   ]);
   const header = [
@@ -179,6 +179,6 @@ export function soakMarkdown(results) {
   return (
     `**RSS flatness** (${results.database.description}, \`--soak\`, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC): ` +
     `\`session\` for three consecutive ${soak.duration} s runs, peak RSS ${runs}; ` +
-    `within ±${RSS_FLATNESS * 100} %: ${verdict(soak.flat)}, under ${RSS_LIMIT_MB} MB: ${verdict(soak.underLimit)}.`
+    `within ±${RSS_FLATNESS * 100} %: ${verdict(soak.flat)}, under ${soak.limitMb ?? RSS_LIMITS_MB.postgres} MB: ${verdict(soak.underLimit)}.`
   );
 }

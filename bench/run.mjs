@@ -91,7 +91,7 @@ async function main() {
     machine,
     database: { kind: systems.database.kind, description: systems.database.description },
     peakRssMb,
-    rss: judgeRss(peakRssMb.sentinel),
+    rss: judgeRss(peakRssMb.sentinel, systems.database.kind),
     ...figures,
   };
   if (systems.profile) {

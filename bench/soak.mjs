@@ -41,5 +41,12 @@ export async function runSoak(scenario, ctx) {
     });
     log(`soak run ${i + 1}/${SOAK_RUNS}: ${result.rps} req/s, peak RSS ${peakRssMb.sentinel} MB`);
   }
-  return { duration: SOAK_SECONDS, runs, ...judgeSoak(runs.map((run) => run.peakRssMb)) };
+  return {
+    duration: SOAK_SECONDS,
+    runs,
+    ...judgeSoak(
+      runs.map((run) => run.peakRssMb),
+      ctx.database.kind,
+    ),
+  };
 }
