@@ -6,6 +6,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule, type AppOptions } from './app.module.js';
+import { declarePassportRequestFields } from './auth/strategies/passport-request-fields.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -82,6 +83,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     done();
   });
   registerRequestLogging(fastify, PinoLogger.root);
+  declarePassportRequestFields(fastify);
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

@@ -117,6 +117,17 @@ describe('AuthenticationGuard over the jwt strategy', () => {
       });
     });
 
+    it('answers at once (no promise) for a token it verified before, asynchronously the first time', async () => {
+      const { token } = accessTokens.issue({ id: 'user-7', roles: ['user'] }, SESSION);
+      const first = guard.canActivate(contextFor(MixedController, 'me', bearer(token)));
+      expect(first).toBeInstanceOf(Promise);
+      await expect(first).resolves.toBe(true);
+
+      const request: { headers: object; user?: unknown } = bearer(token);
+      expect(guard.canActivate(contextFor(MixedController, 'me', request))).toBe(true);
+      expect(request.user).toMatchObject({ userId: 'user-7' });
+    });
+
     it('answers a request without a token with 401 missing_token', async () => {
       const request = { headers: {} };
 
