@@ -285,6 +285,19 @@ describe('validateEnv', () => {
     });
   });
 
+  describe('AUTH_STRATEGIES', () => {
+    it('defaults to jwt alone, and reads a comma list in order, trimmed', () => {
+      expect(validateEnv({}).AUTH_STRATEGIES).toEqual(['jwt']);
+      expect(
+        validateEnv({ AUTH_STRATEGIES: ' jwt , service-key,api_key ' }).AUTH_STRATEGIES,
+      ).toEqual(['jwt', 'service-key', 'api_key']);
+    });
+
+    it.each(['jwt,bad name', 'jwt,-leading-dash', ' , '])('refuses %p with one line', (value) => {
+      expect(configError({ AUTH_STRATEGIES: value }).message).toMatch(/AUTH_STRATEGIES/);
+    });
+  });
+
   describe('PORT', () => {
     it.each(['abc', '70000', '-1', '80.5'])('rejects PORT=%p naming PORT', (port) => {
       expect(configError({ PORT: port }).message).toContain('PORT');
