@@ -40,10 +40,12 @@ describe('database round trips of the hot paths', () => {
     expect(statements).toEqual([
       expect.stringMatching(/^WITH relaxed_commit AS .* INSERT INTO login_attempts /),
       expect.stringMatching(
-        /^SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt" FROM users WHERE email = \$1$/,
+        /^SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt", sessions_valid_after AS "sessionsValidAfter" FROM users WHERE email = \$1$/,
       ),
       expect.stringMatching(/^WITH relaxed_commit AS .* DELETE FROM login_attempts /),
-      expect.stringMatching(/^WITH session AS \( INSERT INTO sessions /),
+      expect.stringMatching(
+        /^WITH account AS \( SELECT .* FOR SHARE\), session AS \( INSERT INTO sessions /,
+      ),
     ]);
   });
 

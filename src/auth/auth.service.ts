@@ -8,6 +8,7 @@ import { UsersService } from '../users/users.service.js';
 import { AuthEvent, type LoginEventPayload } from './auth-events.js';
 import type { AuthUser } from './auth-user.js';
 import type { TokenResponseDto } from './dto/token-response.dto.js';
+import { invalidCredentials } from './invalid-credentials.js';
 import { LockedOutError, LoginLockout } from './login-lockout.service.js';
 import type { SignInUser } from './sign-in-user.js';
 
@@ -45,12 +46,20 @@ export class AuthService {
       return null;
     }
     await this.lockout.succeeded(ticket);
-    return { id: user.id, roles: user.roles, email };
+    return { ...user, email };
   }
 
-  /** Opens a session for a user a sign-in strategy has authenticated, and issues its tokens. */
+  /**
+   * Opens a session for a user a sign-in strategy has authenticated, and issues its tokens.
+   * 401 `invalid_credentials` when the account changed since the strategy checked it (a password
+   * change, a disable or a role change raced the sign-in): those credentials are no longer good.
+   */
   async signIn(user: SignInUser, client: ClientInfo): Promise<TokenResponseDto> {
-    const session = await this.sessions.open(user.id, client);
+    const session = await this.sessions.open(user.id, user.sessionsValidAfter, client);
+    if (!session) {
+      this.emit(AuthEvent.LoginFailed, { email: user.email, client });
+      throw invalidCredentials();
+    }
     this.emit(AuthEvent.LoginSucceeded, {
       email: user.email,
       userId: user.id,

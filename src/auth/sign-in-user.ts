@@ -6,4 +6,9 @@ export interface SignInUser {
   roles: Role[];
   /** As the caller typed it, normalized: for the audit trail. */
   email: string;
+  /**
+   * The user's security stamp when the strategy verified the credentials: the session opens
+   * only if it is still current (no password change, disable or role change since).
+   */
+  sessionsValidAfter: Date;
 }

@@ -3,11 +3,17 @@ import type { Role } from '../users/role.js';
 /**
  * What the presented refresh token turned out to be, in the order it is checked (the first that
  * holds): `reused` (already used: revoked as stolen), `revoked` (its session ended), the session
- * or the token past its expiry, `user_disabled` (disabled or deleted: revoked), else `valid`
- * (rotated).
+ * or the token past its expiry, `user_disabled` (disabled or deleted: revoked), `superseded`
+ * (opened under an older security stamp than the user's: revoked), else `valid` (rotated).
  */
 export type PresentedTokenState =
-  'reused' | 'revoked' | 'session_expired' | 'token_expired' | 'user_disabled' | 'valid';
+  | 'reused'
+  | 'revoked'
+  | 'session_expired'
+  | 'token_expired'
+  | 'user_disabled'
+  | 'superseded'
+  | 'valid';
 
 /** The one row `ROTATE_REFRESH_TOKEN` returns for a known token (none for an unknown one). */
 export interface RotationRow {
@@ -17,8 +23,10 @@ export interface RotationRow {
   roles: Role[] | null;
   /** The successor's expiry: set exactly when `state` is `valid`. */
   refresh_expires_at: Date | null;
-  /** The session revoked by this statement (reuse or disabled user); null if it already was. */
+  /** The session revoked by this statement (reuse, disabled user, superseded); else null. */
   revoked_id: string | null;
+  /** Why `revoked_id` was revoked. */
+  revoked_reason: 'refresh_token_reused' | 'user_disabled' | 'credentials_changed' | null;
 }
 
 /**
@@ -29,8 +37,8 @@ export interface RotationRow {
  *
  * `presented` locks the token's row and classifies it; the data-modifying CTEs act only on the
  * class that concerns them: a `valid` token is marked used, its session touched and the
- * successor inserted; a `reused` token or a disabled or deleted user has the session revoked
- * and announced with `pg_notify` (the payload `notifyRevoked` sends, delivered on commit).
+ * successor inserted; a `reused` token, a disabled or deleted user, or a session opened under an
+ * older security stamp than the user's (`superseded`) has the session revoked and announced with `pg_notify` (the payload `notifyRevoked` sends, delivered on commit).
  *
  * Why it is safe under READ COMMITTED: concurrent presentations of one token all block on the
  * row lock of `presented` (FOR UPDATE OF rt) until the holder's statement commits. PostgreSQL
@@ -53,6 +61,7 @@ export const ROTATE_REFRESH_TOKEN = `
                 WHEN s.expires_at <= now() THEN 'session_expired'
                 WHEN rt.expires_at <= now() THEN 'token_expired'
                 WHEN u.id IS NULL OR u.disabled_at IS NOT NULL THEN 'user_disabled'
+                WHEN s.user_stamp < u.sessions_valid_after THEN 'superseded'
                 ELSE 'valid' END AS state
       FROM refresh_tokens rt
       JOIN sessions s ON s.id = rt.session_id
@@ -74,13 +83,15 @@ export const ROTATE_REFRESH_TOKEN = `
     UPDATE sessions
        SET revoked_at = now(),
            revoked_reason = CASE p.state WHEN 'reused' THEN 'refresh_token_reused'
+                                         WHEN 'superseded' THEN 'credentials_changed'
                                          ELSE 'user_disabled' END
       FROM presented p
-     WHERE sessions.id = p.session_id AND p.state IN ('reused', 'user_disabled')
+     WHERE sessions.id = p.session_id AND p.state IN ('reused', 'user_disabled', 'superseded')
        AND sessions.revoked_at IS NULL
-     RETURNING sessions.id)
+     RETURNING sessions.id, sessions.revoked_reason)
   SELECT p.state, p.session_id, p.user_id, p.roles,
          successor.expires_at AS refresh_expires_at, revoked.id AS revoked_id,
+         revoked.revoked_reason,
          CASE WHEN revoked.id IS NOT NULL
               THEN pg_notify($4, json_build_array(revoked.id)::text) END AS notified
     FROM presented p

@@ -38,6 +38,13 @@ export class Session {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   lastUsedAt: Date;
 
+  /**
+   * The user's `sessionsValidAfter` when the session was opened (or confirmed by a password
+   * change made through it): refresh refuses the session once the user's stamp is newer.
+   */
+  @Column({ type: 'timestamptz', precision: 3 })
+  userStamp: Date;
+
   /** Partial index: instances load the recently revoked sessions at start. */
   @Index('IDX_sessions_revoked_at', { where: '"revoked_at" IS NOT NULL' })
   @Column({ type: 'timestamptz', nullable: true })

@@ -47,14 +47,22 @@ export type RevocationReason =
   | 'password_changed'
   | 'user_disabled'
   | 'roles_changed'
-  | 'user_deleted';
+  | 'user_deleted'
+  | 'credentials_changed';
 
 type Rotation =
   | { outcome: 'rotated'; session: RotatedSession; revokedIds?: undefined }
-  | { outcome: 'reused'; revokedIds: string[]; userId: string | null; sessionId: string }
+  | {
+      outcome: 'reused';
+      revokedIds: string[];
+      reason: RevocationReason;
+      userId: string | null;
+      sessionId: string;
+    }
   | {
       outcome: 'invalid' | 'session_expired';
       revokedIds?: string[];
+      reason?: RevocationReason;
       userId?: string | null;
       sessionId?: string;
     };
@@ -81,14 +89,28 @@ export class SessionsService {
     @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
   ) {}
 
-  /** Opens a session with its first refresh token: one statement, so nothing is half-written. */
-  async open(userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+  /**
+   * Opens a session with its first refresh token, in one statement so nothing is half-written,
+   * and only if the user is still active under `sessionsValidAfter`, the security stamp the
+   * sign-in verified the credentials under; null when not. The user's row is share-locked, so a
+   * password change, disable or role change either waits for this session to exist (and then
+   * revokes it) or has committed first (and this statement sees the new stamp and opens nothing).
+   */
+  async open(
+    userId: string,
+    sessionsValidAfter: Date,
+    client: ClientInfo,
+  ): Promise<IssuedRefreshToken | null> {
     const { token, hash } = generateRefreshToken();
     const [row] = await this.statements.query<{ session_id: string; expires_at: Date }>(
       'open_session',
-      `WITH session AS (
-         INSERT INTO sessions (user_id, expires_at, user_agent, ip)
-         VALUES ($1, now() + make_interval(secs => $2), $3, $4)
+      `WITH account AS (
+         SELECT id, sessions_valid_after FROM users
+          WHERE id = $1 AND sessions_valid_after = $7 AND disabled_at IS NULL
+            FOR SHARE),
+       session AS (
+         INSERT INTO sessions (user_id, expires_at, user_agent, ip, user_stamp)
+         SELECT id, now() + make_interval(secs => $2), $3, $4, sessions_valid_after FROM account
          RETURNING id, expires_at)
        INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
        SELECT id, $5, LEAST(now() + make_interval(secs => $6), expires_at) FROM session
@@ -100,9 +122,20 @@ export class SessionsService {
         clip(client.ip, 64),
         hash,
         this.config.refreshTokenTtlSeconds,
+        sessionsValidAfter,
       ],
     );
+    if (!row) return null;
     return { sessionId: row.session_id, refreshToken: token, refreshExpiresAt: row.expires_at };
+  }
+
+  /** Moves a live session of the user to a new security stamp, so it survives the change. */
+  async restamp(userId: string, sessionId: string, sessionsValidAfter: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE sessions SET user_stamp = $3
+        WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
+      [sessionId, userId, sessionsValidAfter],
+    );
   }
 
   /**
@@ -113,10 +146,10 @@ export class SessionsService {
   async rotate(refreshToken: string, client?: ClientInfo): Promise<RotatedSession> {
     const result = await this.rotateOnce(hashRefreshToken(refreshToken));
     // Thrown after the commit, so the revocation it reports is not rolled back with it.
-    if (result.revokedIds?.length) {
+    if (result.revokedIds?.length && result.reason) {
       this.revoked.add(result.revokedIds);
-      const reason = result.outcome === 'reused' ? 'refresh_token_reused' : 'user_disabled';
-      this.announce({ userId: result.userId, sessionIds: result.revokedIds, reason, client });
+      const { userId, revokedIds: sessionIds, reason } = result;
+      this.announce({ userId, sessionIds, reason, client });
     }
     if (result.outcome === 'rotated') {
       const { userId, sessionId } = result.session;
@@ -144,6 +177,7 @@ export class SessionsService {
     if (!row) return { outcome: 'invalid' };
     const known = { userId: row.user_id, sessionId: row.session_id };
     const revokedIds = row.revoked_id ? [row.revoked_id] : [];
+    const reason = row.revoked_reason ?? undefined;
     switch (row.state) {
       case 'valid':
         // A valid token always gets a successor while `presented` holds its row lock; should
@@ -160,9 +194,10 @@ export class SessionsService {
           },
         };
       case 'reused':
-        return { outcome: 'reused', revokedIds, ...known };
+        return { outcome: 'reused', revokedIds, reason: 'refresh_token_reused', ...known };
       case 'user_disabled':
-        return { outcome: 'invalid', revokedIds, ...known };
+      case 'superseded':
+        return { outcome: 'invalid', revokedIds, reason, ...known };
       case 'session_expired':
         return { outcome: 'session_expired', ...known };
       default:
@@ -208,15 +243,29 @@ export class SessionsService {
     await this.revoke('id = $1', [sessionId], reason, userId, origin);
   }
 
-  /** Revokes every session of the user, but `exceptSessionId` when given. */
+  /**
+   * Revokes every session of the user, but `exceptSessionId` when given. Within `manager`'s
+   * transaction when given (the caller commits; other instances hear of it on commit).
+   */
   revokeAllOfUser(
     userId: string,
     reason: RevocationReason,
-    { exceptSessionId, ...origin }: RevocationOrigin & { exceptSessionId?: string } = {},
+    {
+      exceptSessionId,
+      manager,
+      ...origin
+    }: RevocationOrigin & { exceptSessionId?: string; manager?: EntityManager } = {},
   ): Promise<string[]> {
     return exceptSessionId
-      ? this.revoke('user_id = $1 AND id <> $2', [userId, exceptSessionId], reason, userId, origin)
-      : this.revoke('user_id = $1', [userId], reason, userId, origin);
+      ? this.revoke(
+          'user_id = $1 AND id <> $2',
+          [userId, exceptSessionId],
+          reason,
+          userId,
+          origin,
+          manager,
+        )
+      : this.revoke('user_id = $1', [userId], reason, userId, origin, manager);
   }
 
   private async revoke(
@@ -225,10 +274,11 @@ export class SessionsService {
     reason: RevocationReason,
     userId: string,
     origin: RevocationOrigin,
+    manager?: EntityManager,
   ): Promise<string[]> {
-    const ids = await this.dataSource.transaction((manager) =>
-      this.revokeWithin(manager, where, params, reason),
-    );
+    const ids = manager
+      ? await this.revokeWithin(manager, where, params, reason)
+      : await this.dataSource.transaction((own) => this.revokeWithin(own, where, params, reason));
     this.revoked.add(ids);
     if (ids.length > 0) this.announce({ userId, sessionIds: ids, reason, ...origin });
     return ids;

@@ -8,6 +8,18 @@ import { SessionsService } from './sessions.service.js';
 export class UserEventsListener {
   constructor(private readonly sessions: SessionsService) {}
 
+  /** The session changing the password stays valid under the new security stamp. */
+  @OnEvent(UserEvent.PasswordChanging, { promisify: true, suppressErrors: false })
+  async passwordChanging({
+    userId,
+    keepSessionId,
+    sessionsValidAfter,
+  }: UserEventPayload): Promise<void> {
+    if (keepSessionId && sessionsValidAfter) {
+      await this.sessions.restamp(userId, keepSessionId, sessionsValidAfter);
+    }
+  }
+
   @OnEvent(UserEvent.PasswordChanged, { promisify: true, suppressErrors: false })
   async passwordChanged({
     userId,
@@ -33,7 +45,7 @@ export class UserEventsListener {
   }
 
   @OnEvent(UserEvent.Deleting, { promisify: true, suppressErrors: false })
-  async deleting({ userId, actorId, client }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'user_deleted', { actorId, client });
+  async deleting({ userId, actorId, client, manager }: UserEventPayload): Promise<void> {
+    await this.sessions.revokeAllOfUser(userId, 'user_deleted', { actorId, client, manager });
   }
 }

@@ -45,7 +45,7 @@ export class AdminUsersController {
   @Patch(':id')
   @ApiOkResponse({ type: UserResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: '`self_lockout`' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: '`self_lockout`, `last_admin`' })
   async update(
     @CurrentUser() admin: AuthUser,
     @UuidParam() id: string,
@@ -59,7 +59,7 @@ export class AdminUsersController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'User deleted' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: '`self_lockout`' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: '`self_lockout`, `last_admin`' })
   async remove(
     @CurrentUser() admin: AuthUser,
     @UuidParam() id: string,

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { ClientInfo } from '../common/client-info.js';
 
 /**
@@ -6,6 +7,11 @@ import type { ClientInfo } from '../common/client-info.js';
  * `users` never depends on `tokens`.
  */
 export const UserEvent = {
+  /**
+   * Emitted before the new password (and security stamp) is stored: the session making the
+   * change is moved to the new stamp first, so it is never refused in between.
+   */
+  PasswordChanging: 'user.password_changing',
   PasswordChanged: 'user.password_changed',
   Disabled: 'user.disabled',
   RolesChanged: 'user.roles_changed',
@@ -23,4 +29,12 @@ export interface UserEventPayload {
   keepSessionId?: string;
   /** What changed, for the audit trail (roles: `{ from, to }`). */
   details?: Record<string, unknown>;
+  /** The user's new security stamp (`PasswordChanging`). */
+  sessionsValidAfter?: Date;
+  /**
+   * The transaction the change is made in (`Deleting`): the listener's writes commit or roll
+   * back with it. On the embedded database the pool has one connection, so a listener must not
+   * wait for another one while this transaction holds it.
+   */
+  manager?: EntityManager;
 }

@@ -36,6 +36,13 @@ export class User {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt: Date;
 
+  /**
+   * The security stamp: sessions opened before it (under an older stamp) are no longer valid.
+   * Moved forward by a password change, a disable and a role change (see `nextSecurityStamp`).
+   */
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  sessionsValidAfter: Date;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

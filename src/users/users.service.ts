@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { QueryFailedError, Repository, type EntityManager } from 'typeorm';
 import type { ClientInfo } from '../common/client-info.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import type { PaginationQueryDto } from '../common/dto/pagination-query.dto.js';
@@ -16,6 +16,7 @@ import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import { normalizeEmail } from './dto/email.decorator.js';
 import type { RegisterUserDto } from './dto/register-user.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
+import { nextSecurityStamp } from './security-stamp.js';
 import type { Role } from './role.js';
 import { UserEvent, type UserEventPayload } from './user-events.js';
 import { User, type UserProfile } from './user.entity.js';
@@ -55,19 +56,27 @@ export class UsersService {
   /**
    * The active user with these credentials, or null. Unknown, disabled and wrong-password cases
    * all cost one argon2 verification, so response time does not reveal which accounts exist.
+   * `sessionsValidAfter` is the security stamp the credentials were verified under: a session
+   * opens only while it is still the user's (see `SessionsService.open`).
    */
-  async authenticate(email: string, password: string): Promise<Pick<User, 'id' | 'roles'> | null> {
-    // Raw, for the four columns it needs: sign-in CPU is what the argon2 threads run short of.
+  async authenticate(
+    email: string,
+    password: string,
+  ): Promise<Pick<User, 'id' | 'roles' | 'sessionsValidAfter'> | null> {
+    // Raw, for the columns it needs: sign-in CPU is what the argon2 threads run short of.
     const [user] = await this.statements.query<
-      Pick<User, 'id' | 'roles' | 'passwordHash' | 'disabledAt'>
+      Pick<User, 'id' | 'roles' | 'passwordHash' | 'disabledAt' | 'sessionsValidAfter'>
     >(
       'find_credentials',
-      `SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt"
+      `SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt",
+              sessions_valid_after AS "sessionsValidAfter"
          FROM users WHERE email = $1`,
       [normalizeEmail(email)],
     );
     const matches = await this.hasher.verify(user?.passwordHash ?? null, password);
-    return matches && user && user.disabledAt === null ? { id: user.id, roles: user.roles } : null;
+    return matches && user && user.disabledAt === null
+      ? { id: user.id, roles: user.roles, sessionsValidAfter: user.sessionsValidAfter }
+      : null;
   }
 
   async findById(id: string): Promise<User> {
@@ -123,6 +132,17 @@ export class UsersService {
     }
     user.passwordHash = await this.hasher.hash(newPassword);
     user.passwordChangedAt = new Date();
+    // Sessions opened on the old password die with it, and sign-ins that verified the old
+    // password but have not opened their session yet find the stamp moved and open none.
+    user.sessionsValidAfter = nextSecurityStamp(user.sessionsValidAfter);
+    if (keepSessionId) {
+      await this.emit(UserEvent.PasswordChanging, {
+        userId: id,
+        actorId: id,
+        keepSessionId,
+        sessionsValidAfter: user.sessionsValidAfter,
+      });
+    }
     await this.users.save(user);
     await this.emit(UserEvent.PasswordChanged, { userId: id, actorId: id, client, keepSessionId });
   }
@@ -133,24 +153,32 @@ export class UsersService {
     changes: AdminUpdateUserDto,
     client?: ClientInfo,
   ): Promise<User> {
-    const user = await this.findById(id);
-    if (
-      actorId === id &&
-      (changes.disabled === true || (changes.roles && !changes.roles.includes('admin')))
-    ) {
-      throw this.selfLockout();
-    }
-    const rolesChanged =
-      changes.roles !== undefined &&
-      [...changes.roles].sort().join() !== [...user.roles].sort().join();
-    const disabling = changes.disabled === true && user.disabledAt === null;
-    const previousRoles = [...user.roles];
-    if (changes.roles !== undefined) user.roles = changes.roles;
-    if (changes.displayName !== undefined) user.displayName = changes.displayName;
-    if (changes.disabled !== undefined) {
-      user.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
-    }
-    const saved = await this.users.save(user);
+    const removesAdmin =
+      changes.disabled === true ||
+      (changes.roles !== undefined && !changes.roles.includes('admin'));
+    if (actorId === id && removesAdmin) throw this.selfLockout();
+    const { saved, previousRoles, rolesChanged, disabling } = await this.users.manager.transaction(
+      async (manager) => {
+        if (removesAdmin) await this.keepAnAdministrator(manager, id);
+        const user = await this.lockForChange(manager, id);
+        if (!user) throw this.notFound();
+        const previousRoles = [...user.roles];
+        const rolesChanged =
+          changes.roles !== undefined &&
+          [...changes.roles].sort().join() !== [...user.roles].sort().join();
+        const disabling = changes.disabled === true && user.disabledAt === null;
+        if (changes.roles !== undefined) user.roles = changes.roles;
+        if (changes.displayName !== undefined) user.displayName = changes.displayName;
+        if (changes.disabled !== undefined) {
+          user.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
+        }
+        // A sign-in verified before this change must not open a session with the old rights.
+        if (disabling || rolesChanged) {
+          user.sessionsValidAfter = nextSecurityStamp(user.sessionsValidAfter);
+        }
+        return { saved: await manager.save(user), previousRoles, rolesChanged, disabling };
+      },
+    );
     // Tokens carry the roles and sessions outlive a disabled account: sign the user out.
     if (disabling) await this.emit(UserEvent.Disabled, { userId: id, actorId, client });
     if (rolesChanged) {
@@ -164,11 +192,16 @@ export class UsersService {
     return saved;
   }
 
+  /** The user's sessions are revoked in the same transaction as the delete. */
   async remove(actorId: string, id: string, client?: ClientInfo): Promise<void> {
     if (actorId === id) throw this.selfLockout();
-    const user = await this.findById(id);
-    await this.emit(UserEvent.Deleting, { userId: id, actorId, client });
-    await this.users.remove(user);
+    await this.users.manager.transaction(async (manager) => {
+      await this.keepAnAdministrator(manager, id);
+      const user = await this.lockForChange(manager, id);
+      if (!user) throw this.notFound();
+      await this.emit(UserEvent.Deleting, { userId: id, actorId, client, manager });
+      await manager.remove(user);
+    });
   }
 
   /** Creates the account with these roles unless the email exists; safe to race. */
@@ -194,6 +227,34 @@ export class UsersService {
 
   private notFound(): NotFoundException {
     return new NotFoundException({ code: ErrorCode.NotFound, message: 'User not found' });
+  }
+
+  /**
+   * The user's row, locked until the change commits: a sign-in opening a session for this user
+   * (which share-locks the row) either finished before, so the change sees and revokes its
+   * session, or waits and then finds the account changed.
+   */
+  private async lockForChange(manager: EntityManager, id: string): Promise<User | null> {
+    return manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Refuses (409 `last_admin`) a change that would leave no active administrator when `id` is
+   * one. Locks every active administrator's row first, so of two administrators demoting,
+   * disabling or deleting each other at the same moment, the second waits for the first and
+   * then sees one administrator left: its own target.
+   */
+  private async keepAnAdministrator(manager: EntityManager, id: string): Promise<void> {
+    const admins: { id: string }[] = await manager.query(
+      `SELECT id FROM users WHERE 'admin' = ANY(roles) AND disabled_at IS NULL
+        ORDER BY id FOR UPDATE`,
+    );
+    if (admins.some((admin) => admin.id === id) && admins.length === 1) {
+      throw new ConflictException({
+        code: ErrorCode.LastAdmin,
+        message: 'The last active administrator cannot be demoted, disabled or deleted',
+      });
+    }
   }
 
   private selfLockout(): ConflictException {

@@ -1,9 +1,9 @@
-import { Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { ErrorCode } from '../../common/errors/error-codes.js';
 import { createValidationPipe } from '../../common/validation/validation.pipe.js';
 import { LoginDto } from '../dto/login.dto.js';
+import { invalidCredentials } from '../invalid-credentials.js';
 import type { SignInUser } from '../sign-in-user.js';
 
 /**
@@ -27,12 +27,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
   /** A lockout's 429 passes through; every refusal of the credentials is one 401. */
   override handleRequest<TUser = SignInUser>(error: unknown, user: TUser | false): TUser {
     if (error) throw error;
-    if (!user) {
-      throw new UnauthorizedException({
-        code: ErrorCode.InvalidCredentials,
-        message: 'Invalid email or password',
-      });
-    }
+    if (!user) throw invalidCredentials();
     return user;
   }
 }

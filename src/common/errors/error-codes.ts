@@ -26,6 +26,7 @@ export const ErrorCode = {
   MethodNotAllowed: 'method_not_allowed',
   EmailTaken: 'email_taken',
   SelfLockout: 'self_lockout',
+  LastAdmin: 'last_admin',
   Conflict: 'conflict',
   PayloadTooLarge: 'payload_too_large',
   UnsupportedMediaType: 'unsupported_media_type',
