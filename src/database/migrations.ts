@@ -3,6 +3,7 @@ import { CreateSessions1795300100000 } from '../../migrations/1795300100000-Crea
 import { CreateProjects1795300200000 } from '../../migrations/1795300200000-CreateProjects.js';
 import { CreateLoginAttempts1795333400000 } from '../../migrations/1795333400000-CreateLoginAttempts.js';
 import { CreateAuditEvents1795334762843 } from '../../migrations/1795334762843-CreateAuditEvents.js';
+import { CountLoginAttemptsPerAddress1796000200000 } from '../../migrations/1796000200000-CountLoginAttemptsPerAddress.js';
 import { NormalizeUserEmails1796000200100 } from '../../migrations/1796000200100-NormalizeUserEmails.js';
 
 /**
@@ -15,5 +16,6 @@ export const MIGRATIONS = [
   CreateProjects1795300200000,
   CreateLoginAttempts1795333400000,
   CreateAuditEvents1795334762843,
+  CountLoginAttemptsPerAddress1796000200000,
   NormalizeUserEmails1796000200100,
 ];
