@@ -1,11 +1,26 @@
 import type { INestApplication } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { DECORATORS, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { isPublicRoute, requiredRoles } from './auth/auth-metadata.js';
 import { ErrorResponseDto } from './common/errors/error-response.dto.js';
 
 const BEARER = 'bearer';
+/**
+ * The operationId of a route handler: an explicit `@ApiOperation({ operationId })` (kept by a
+ * route that moved to another controller) wins, as in Swagger; else `operationId`.
+ */
+export function handlerOperationId(
+  controllerKey: string,
+  methodKey: string,
+  handler: object,
+): string {
+  const explicit = (
+    Reflect.getMetadata(DECORATORS.API_OPERATION, handler) as { operationId?: string } | undefined
+  )?.operationId;
+  return explicit ?? operationId(controllerKey, methodKey);
+}
+
 const ERROR_SCHEMA = { $ref: `#/components/schemas/${ErrorResponseDto.name}` };
 
 /** `AuthController.login` → `auth_login`: stable, readable names for generated clients. */
@@ -43,7 +58,7 @@ function documentAuthentication(app: INestApplication, document: OpenAPIObject):
     for (const method of scanner.getAllMethodNames(controller.prototype)) {
       const handler = (controller.prototype as Record<string, () => unknown>)[method];
       if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-      const operation = operations.get(operationId(controller.name, method));
+      const operation = operations.get(handlerOperationId(controller.name, method, handler));
       if (!operation) continue;
       if (isPublicRoute(reflector, [handler, controller])) {
         operation.security = [];

@@ -3,7 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { isPublicRoute, requiredRoles } from '../src/auth/auth-metadata.js';
-import { operationId } from '../src/openapi.js';
+import { handlerOperationId } from '../src/openapi.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 interface Route {
@@ -45,7 +45,7 @@ function listRoutes(t: TestApp): Route[] {
           routes.push({
             method: method.toLowerCase(),
             path: joinPath(prefix, path),
-            operationId: operationId(controller.name, name),
+            operationId: handlerOperationId(controller.name, name, handler),
             isPublic: isPublicRoute(reflector, [handler, controller]),
             roles: requiredRoles(reflector, [handler, controller]),
           });

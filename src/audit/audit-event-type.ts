@@ -6,6 +6,7 @@ export const AUDIT_EVENT_TYPES = [
   'login_succeeded',
   'login_failed',
   'login_locked_out',
+  'account_locked_out',
   'login_refused_locked',
   'refresh_token_reused',
   'logout',

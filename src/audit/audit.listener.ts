@@ -40,6 +40,11 @@ export class AuditListener {
     this.login('login_locked_out', event, { lockedUntil: event.lockedUntil });
   }
 
+  @OnEvent(AuthEvent.AccountLockedOut)
+  accountLockedOut(event: LoginEventPayload): void {
+    this.login('account_locked_out', event, { lockedUntil: event.lockedUntil });
+  }
+
   @OnEvent(AuthEvent.LoginRefusedLocked)
   loginRefusedLocked(event: LoginEventPayload): void {
     this.login('login_refused_locked', event, { lockedUntil: event.lockedUntil });

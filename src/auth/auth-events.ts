@@ -7,9 +7,11 @@ import type { ClientInfo } from '../common/client-info.js';
 export const AuthEvent = {
   LoginSucceeded: 'auth.login_succeeded',
   LoginFailed: 'auth.login_failed',
-  /** This failure reached LOGIN_MAX_FAILURES: the email is locked until `lockedUntil`. */
+  /** This failure reached LOGIN_MAX_FAILURES: its address is locked out of the email. */
   LockedOut: 'auth.locked_out',
-  /** An attempt refused because the email is locked (no password was checked). */
+  /** This failure reached LOGIN_MAX_FAILURES_PER_ACCOUNT: the email is locked for everyone. */
+  AccountLockedOut: 'auth.account_locked_out',
+  /** An attempt refused because its address or the email is locked (no password was checked). */
   LoginRefusedLocked: 'auth.login_refused_locked',
 } as const;
 

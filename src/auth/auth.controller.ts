@@ -18,6 +18,7 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -59,6 +60,7 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid or unknown fields' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`email_taken`' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
   async register(@Body() dto: RegisterUserDto): Promise<UserResponseDto> {
     return UserResponseDto.from(await this.users.register(dto));
   }
@@ -74,6 +76,7 @@ export class AuthController {
   @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the `refresh_token` cookie' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: '`invalid_credentials`' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
   async login(
     @SignedIn() user: SignInUser,
     @Client() client: ClientInfo,

@@ -6,12 +6,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { securityConfig } from '../config/security.config.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccountLockout } from './account-lockout.entity.js';
 import { AdminSessionsController } from './admin-sessions.controller.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwksController } from './jwks.controller.js';
 import { LoginAttempt } from './login-attempt.entity.js';
 import { LoginLockout } from './login-lockout.service.js';
+import { PasswordController } from './password.controller.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { AuthenticationGuard } from './guards/authentication.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
@@ -33,9 +35,15 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     TokensModule,
     UsersModule,
     RateLimitModule,
-    TypeOrmModule.forFeature([LoginAttempt]),
+    TypeOrmModule.forFeature([LoginAttempt, AccountLockout]),
   ],
-  controllers: [AuthController, SessionsController, AdminSessionsController, JwksController],
+  controllers: [
+    AuthController,
+    PasswordController,
+    SessionsController,
+    AdminSessionsController,
+    JwksController,
+  ],
   providers: [
     AuthService,
     LoginLockout,

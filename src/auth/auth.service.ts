@@ -1,16 +1,28 @@
-import { Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { ClientInfo } from '../common/client-info.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
+import { ErrorCode } from '../common/errors/error-codes.js';
+import type { ChangePasswordDto } from '../users/dto/change-password.dto.js';
 import type { Role } from '../users/role.js';
+import { ServerBusyError } from '../users/server-busy.error.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthEvent, type LoginEventPayload } from './auth-events.js';
 import type { AuthUser } from './auth-user.js';
 import type { TokenResponseDto } from './dto/token-response.dto.js';
 import { invalidCredentials } from './invalid-credentials.js';
-import { LockedOutError, LoginLockout } from './login-lockout.service.js';
+import {
+  LockedOutError,
+  LoginLockout,
+  type LocksSet,
+  type LoginAttemptTicket,
+} from './login-lockout.service.js';
 import type { SignInUser } from './sign-in-user.js';
+
+const isWrongCurrentPassword = (error: unknown) =>
+  error instanceof ForbiddenException &&
+  (error.getResponse() as { code?: unknown }).code === ErrorCode.InvalidCurrentPassword;
 
 @Injectable()
 export class AuthService {
@@ -32,21 +44,35 @@ export class AuthService {
     password: string,
     client: ClientInfo,
   ): Promise<SignInUser | null> {
-    const ticket = await this.lockout.begin(email).catch((error: unknown) => {
-      if (error instanceof LockedOutError) {
-        this.emit(AuthEvent.LoginRefusedLocked, { email, client, lockedUntil: error.lockedUntil });
-      }
-      throw error;
-    });
-    const user = await this.users.authenticate(email, password);
+    const ticket = await this.beginAttempt(email, client);
+    const user = await this.unlessBusy(ticket, this.users.authenticate(email, password));
     if (!user) {
-      const lockedUntil = await this.lockout.failed(ticket);
+      const locks = await this.lockout.failed(ticket);
       this.emit(AuthEvent.LoginFailed, { email, client });
-      if (lockedUntil) this.emit(AuthEvent.LockedOut, { email, client, lockedUntil });
+      this.emitLocks(email, client, locks);
       return null;
     }
     await this.lockout.succeeded(ticket);
     return { ...user, email };
+  }
+
+  /**
+   * `POST /users/me/password`: a wrong current password is a failed attempt like a wrong
+   * sign-in, counted first against the same lockout, so a stolen access token cannot guess on.
+   */
+  async changePassword(user: AuthUser, dto: ChangePasswordDto, client: ClientInfo): Promise<void> {
+    const { email } = await this.users.findProfile(user.userId);
+    const ticket = await this.beginAttempt(email, client);
+    const options = { keepSessionId: user.sessionId, client };
+    try {
+      await this.unlessBusy(ticket, this.users.changePassword(user.userId, dto, options));
+    } catch (error) {
+      if (isWrongCurrentPassword(error)) {
+        this.emitLocks(email, client, await this.lockout.failed(ticket));
+      }
+      throw error;
+    }
+    await this.lockout.succeeded(ticket);
   }
 
   /**
@@ -101,6 +127,34 @@ export class AuthService {
       refreshToken: session.refreshToken,
       refreshExpiresAt: session.refreshExpiresAt,
     };
+  }
+
+  /** Counts the attempt; an attempt refused by a lock is recorded as such. */
+  private beginAttempt(email: string, client: ClientInfo): Promise<LoginAttemptTicket> {
+    return this.lockout.begin(email, client).catch((error: unknown) => {
+      if (error instanceof LockedOutError) {
+        this.emit(AuthEvent.LoginRefusedLocked, { email, client, lockedUntil: error.lockedUntil });
+      }
+      throw error;
+    });
+  }
+
+  /** A check refused because argon2's queue is full was no attempt: its count is given back. */
+  private async unlessBusy<T>(ticket: LoginAttemptTicket, check: Promise<T>): Promise<T> {
+    try {
+      return await check;
+    } catch (error) {
+      if (error instanceof ServerBusyError) await this.lockout.released(ticket);
+      throw error;
+    }
+  }
+
+  private emitLocks(email: string, client: ClientInfo, locks: LocksSet): void {
+    if (locks.address)
+      this.emit(AuthEvent.LockedOut, { email, client, lockedUntil: locks.address });
+    if (locks.account) {
+      this.emit(AuthEvent.AccountLockedOut, { email, client, lockedUntil: locks.account });
+    }
   }
 
   /** Fire and forget: counting and auditing must never slow down or fail a sign-in. */

@@ -309,6 +309,32 @@ describe('validateEnv', () => {
     });
   });
 
+  describe('lockout and the argon2 queue', () => {
+    it('defaults to 100 failures per account and 100 argon2 runs waiting', () => {
+      const env = validateEnv({});
+      expect(env.LOGIN_MAX_FAILURES_PER_ACCOUNT).toBe(100);
+      expect(env.PASSWORD_HASH_QUEUE_MAX).toBe(100);
+    });
+
+    it('reads both as integers; a queue of 0 means no waiting at all', () => {
+      const env = validateEnv({
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '250',
+        PASSWORD_HASH_QUEUE_MAX: '0',
+      });
+      expect(env.LOGIN_MAX_FAILURES_PER_ACCOUNT).toBe(250);
+      expect(env.PASSWORD_HASH_QUEUE_MAX).toBe(0);
+    });
+
+    it.each([
+      ['LOGIN_MAX_FAILURES_PER_ACCOUNT', '0'],
+      ['LOGIN_MAX_FAILURES_PER_ACCOUNT', 'many'],
+      ['PASSWORD_HASH_QUEUE_MAX', '-1'],
+      ['PASSWORD_HASH_QUEUE_MAX', '1.5'],
+    ])('rejects %s=%p naming it', (name, value) => {
+      expect(configError({ [name]: value }).message).toContain(name);
+    });
+  });
+
   describe('DATABASE_URL', () => {
     it.each(['postgres://u:p@db:5432/app', 'postgresql://localhost/app'])('accepts %p', (url) => {
       expect(validateEnv({ DATABASE_URL: url }).DATABASE_URL).toBe(url);

@@ -183,6 +183,13 @@ export class EnvironmentVariables {
   @Max(1000)
   LOGIN_MAX_FAILURES = 5;
 
+  /** Failed sign-ins per email across all addresses in one lockout window: then locked for all. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT = 100;
+
   @Transform(toDuration)
   @IsInt({ message: 'LOGIN_LOCKOUT_SECONDS must be a duration such as 900 or 15m' })
   @Min(1)
@@ -194,6 +201,13 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(1_000_000)
   AUTH_RATE_LIMIT_PER_MINUTE = 20;
+
+  /** argon2 runs that may wait for a core; beyond them 503 `server_busy` instead of a queue. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  PASSWORD_HASH_QUEUE_MAX = 100;
 
   /** Shared rate-limit counters for several instances; unset: in memory. */
   @Transform(emptyToUndefined)

@@ -5,7 +5,9 @@ export const securityConfig = registerAs('security', () => {
   const env = validateEnv(process.env);
   return {
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
+    loginMaxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginLockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
+    passwordHashQueueMax: env.PASSWORD_HASH_QUEUE_MAX,
     authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
     authStrategies: env.AUTH_STRATEGIES,
     redisUrl: env.REDIS_URL,

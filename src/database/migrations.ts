@@ -4,6 +4,8 @@ import { CreateProjects1795300200000 } from '../../migrations/1795300200000-Crea
 import { CreateLoginAttempts1795333400000 } from '../../migrations/1795333400000-CreateLoginAttempts.js';
 import { CreateAuditEvents1795334762843 } from '../../migrations/1795334762843-CreateAuditEvents.js';
 import { AddSecurityStamps1796000000000 } from '../../migrations/1796000000000-AddSecurityStamps.js';
+import { CountLoginAttemptsPerAddress1796000200000 } from '../../migrations/1796000200000-CountLoginAttemptsPerAddress.js';
+import { NormalizeUserEmails1796000200100 } from '../../migrations/1796000200100-NormalizeUserEmails.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -16,4 +18,6 @@ export const MIGRATIONS = [
   CreateLoginAttempts1795333400000,
   CreateAuditEvents1795334762843,
   AddSecurityStamps1796000000000,
+  CountLoginAttemptsPerAddress1796000200000,
+  NormalizeUserEmails1796000200100,
 ];

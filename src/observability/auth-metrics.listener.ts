@@ -25,6 +25,7 @@ export class AuthMetricsListener {
   }
 
   @OnEvent(AuthEvent.LockedOut)
+  @OnEvent(AuthEvent.AccountLockedOut)
   lockedOut(): void {
     this.metrics.lockouts.inc();
   }

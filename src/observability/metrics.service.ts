@@ -45,7 +45,7 @@ export class MetricsService implements OnModuleDestroy {
 
   readonly lockouts = new Counter({
     name: 'sentinel_login_lockouts_total',
-    help: 'Emails locked after LOGIN_MAX_FAILURES consecutive failed sign-ins',
+    help: 'Lockouts set: an address out of an email (LOGIN_MAX_FAILURES) or an email for everyone',
     registers: [this.registry],
   });
 

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { PasswordHasher } from './password-hasher.service.js';
+import { ServerBusyError } from './server-busy.error.js';
 
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher();
+  const hasher = new PasswordHasher({ passwordHashQueueMax: 1000 });
   const password = 'correct horse battery staple';
   let stored: string;
 
@@ -48,5 +49,23 @@ describe('PasswordHasher', () => {
     const results = await Promise.all(checks);
     expect(results).toEqual(Array.from({ length: 3 * cores }, (_, i) => i % 2 === 0));
     expect(hasher.load).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('refuses with server_busy, before any work, once PASSWORD_HASH_QUEUE_MAX runs wait', async () => {
+    const cores = availableParallelism();
+    const bounded = new PasswordHasher({ passwordHashQueueMax: 2 });
+    await bounded.onModuleInit();
+    const admitted = Array.from({ length: cores + 2 }, () => bounded.verify(stored, password));
+    expect(bounded.load).toEqual({ running: cores, waiting: 2 });
+
+    await expect(bounded.verify(stored, password)).rejects.toBeInstanceOf(ServerBusyError);
+    await expect(bounded.hash(password)).rejects.toMatchObject({
+      status: 503,
+      response: { code: 'server_busy', details: { retryAfterSeconds: 1 } },
+    });
+    expect(bounded.load).toEqual({ running: cores, waiting: 2 });
+
+    await expect(Promise.all(admitted)).resolves.toEqual(admitted.map(() => true));
+    await expect(bounded.verify(stored, password)).resolves.toBe(true);
   });
 });

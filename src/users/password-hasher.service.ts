@@ -1,8 +1,11 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
+import { securityConfig } from '../config/security.config.js';
+import { ServerBusyError } from './server-busy.error.js';
 
 /**
  * argon2id with the OWASP minimum (m=19 MiB, t=2, p=1). @node-rs/argon2 hashes on the libuv thread
@@ -29,6 +32,11 @@ export class PasswordHasher implements OnModuleInit {
   /** Verified against when the account does not exist, so both cases cost one argon2 run. */
   private dummyHash: string;
 
+  constructor(
+    @Inject(securityConfig.KEY)
+    private readonly config: Pick<ConfigType<typeof securityConfig>, 'passwordHashQueueMax'>,
+  ) {}
+
   /** argon2 runs under way and waiting for a core. */
   get load(): { running: number; waiting: number } {
     return { running: this.slots.activeCount, waiting: this.slots.pendingCount };
@@ -38,17 +46,31 @@ export class PasswordHasher implements OnModuleInit {
     this.dummyHash = await this.hash(randomBytes(32).toString('base64url'));
   }
 
-  hash(password: string): Promise<string> {
+  /** Throws `ServerBusyError` (503) when PASSWORD_HASH_QUEUE_MAX runs already wait for a core. */
+  async hash(password: string): Promise<string> {
+    this.admit();
     return this.slots(() => hash(password, ARGON2_OPTIONS));
   }
 
-  /** `null` hash: the account is unknown; spend the same time and answer false. */
+  /**
+   * `null` hash: the account is unknown; spend the same time and answer false. Throws
+   * `ServerBusyError` (503) when the queue is full, before anything is checked.
+   */
   async verify(passwordHash: string | null, password: string): Promise<boolean> {
+    this.admit();
     try {
       const matches = await this.slots(() => verify(passwordHash ?? this.dummyHash, password));
       return passwordHash !== null && matches;
     } catch {
       return false;
+    }
+  }
+
+  /** A run that would have to wait behind a full queue is refused instead. */
+  private admit(): void {
+    const { running, waiting } = this.load;
+    if (running >= this.slots.concurrency && waiting >= this.config.passwordHashQueueMax) {
+      throw new ServerBusyError();
     }
   }
 }

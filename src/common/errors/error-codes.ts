@@ -35,6 +35,7 @@ export const ErrorCode = {
   // 5xx
   InternalError: 'internal_error',
   ServiceUnavailable: 'service_unavailable',
+  ServerBusy: 'server_busy',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
