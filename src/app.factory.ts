@@ -11,6 +11,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
+import { fastifyTrustProxy } from './config/trust-proxy.js';
 import { registerRequestLogging } from './observability/request-log.js';
 import { setupOpenApi } from './openapi.js';
 
@@ -38,8 +39,9 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     // Bodies here are small JSON documents; a larger one is refused with 413 before parsing.
     bodyLimit: env.BODY_LIMIT,
     genReqId: requestId,
-    // The client address (rate limits, sessions, audit) from X-Forwarded-For only behind a proxy.
-    trustProxy: env.TRUST_PROXY,
+    // The client address (rate limits, sessions, audit) from X-Forwarded-For only behind a proxy:
+    // the right-most entry that is not one of the proxies TRUST_PROXY names or counts.
+    trustProxy: fastifyTrustProxy(env.TRUST_PROXY),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(options),
