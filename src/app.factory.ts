@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppModule, type AppOptions } from './app.module.js';
 import { declarePassportRequestFields } from './auth/strategies/passport-request-fields.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { registerJsonBodyParser } from './common/json-body-parser.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
@@ -80,6 +81,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify's own parsers are JSON and text/plain; text is no more a JSON body than a form is.
   fastify.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(security).header('x-request-id', request.id);
     done();
