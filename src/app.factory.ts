@@ -8,9 +8,12 @@ import type { IncomingMessage } from 'node:http';
 import { AppModule, type AppOptions } from './app.module.js';
 import { declarePassportRequestFields } from './auth/strategies/passport-request-fields.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { earlyErrorHandlers } from './common/errors/early-errors.js';
+import { registerJsonBodyParser } from './common/json-body-parser.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
+import { fastifyTrustProxy } from './config/trust-proxy.js';
 import { registerRequestLogging } from './observability/request-log.js';
 import { setupOpenApi } from './openapi.js';
 
@@ -34,12 +37,22 @@ function logLevels(level: LogLevel): NestLogLevel[] {
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
   // Fail on a bad environment before Nest starts, with one line and no stack trace.
   const env = validateEnv(process.env);
+  // Security headers on every response. Swagger UI's page needs its inline style and the
+  // validator badge off; everything else keeps Helmet's defaults.
+  const security = securityHeaders({
+    contentSecurityPolicy: {
+      directives: { 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"] },
+    },
+  });
   const adapter = new FastifyAdapter({
     // Bodies here are small JSON documents; a larger one is refused with 413 before parsing.
     bodyLimit: env.BODY_LIMIT,
     genReqId: requestId,
-    // The client address (rate limits, sessions, audit) from X-Forwarded-For only behind a proxy.
-    trustProxy: env.TRUST_PROXY,
+    // The client address (rate limits, sessions, audit) from X-Forwarded-For only behind a proxy:
+    // the right-most entry that is not one of the proxies TRUST_PROXY names or counts.
+    trustProxy: fastifyTrustProxy(env.TRUST_PROXY),
+    // What Node's HTTP parser and Fastify's router refuse gets the API's error body too.
+    ...earlyErrorHandlers(security),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(options),
@@ -62,13 +75,6 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   // From here on straight through pino: without this, Nest would hold its lines until init ends.
   app.flushLogs();
   await app.register(fastifyCookie);
-  // Security headers on every response. Swagger UI's page needs its inline style and the
-  // validator badge off; everything else keeps Helmet's defaults.
-  const security = securityHeaders({
-    contentSecurityPolicy: {
-      directives: { 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"] },
-    },
-  });
   // Closed unless CORS_ORIGINS names the browser origins allowed to call the API.
   const corsOrigins = (env.CORS_ORIGINS ?? '')
     .split(',')
@@ -78,6 +84,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify's own parsers are JSON and text/plain; text is no more a JSON body than a form is.
   fastify.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(security).header('x-request-id', request.id);
     done();

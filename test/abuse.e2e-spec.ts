@@ -176,8 +176,9 @@ describe('per-address rate limit on the sign-in routes', () => {
     });
 
     it('counts requests through either instance against the same address', async () => {
-      // A fresh documentation-range address per run, so earlier runs' counters do not matter.
-      const address = `2001:db8::${randomUUID().slice(0, 4)}`;
+      // A fresh documentation-range /64 per run (IPv6 clients are counted per /64), so earlier
+      // runs' counters do not matter.
+      const address = `2001:db8:${randomUUID().slice(0, 4)}::1`;
       await wrongSignIn(a, address).expect(401);
       await wrongSignIn(b, address).expect(401);
       await wrongSignIn(a, address).expect(401);

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
-import type { ClientInfo } from '../common/client-info.js';
+import { addressKey, type ClientInfo } from '../common/client-info.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import { securityConfig } from '../config/security.config.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
@@ -45,10 +45,10 @@ export class LockedOutError extends HttpException {
 }
 
 /**
- * The column `login_attempts.client_address` holds: the client address as Fastify reports it.
- * Where a coarser limiting key (an IPv6 /64) belongs, once `ClientInfo` carries one.
+ * The column `login_attempts.client_address` holds: the client's limiting key, so an IPv6
+ * client is counted by its /64 and cannot take a fresh address per guess.
  */
-const addressKey = (client: ClientInfo) => (client.ip ?? '').slice(0, 64);
+const lockoutKey = (client: ClientInfo) => (client.ip ? addressKey(client.ip) : '').slice(0, 64);
 
 /**
  * Account lockout, counted per (email, client address): after LOGIN_MAX_FAILURES consecutive
@@ -75,7 +75,7 @@ export class LoginLockout {
 
   /** Counts the attempt; throws `LockedOutError` when the address or the email is locked. */
   async begin(email: string, client: ClientInfo): Promise<LoginAttemptTicket> {
-    const address = addressKey(client);
+    const address = lockoutKey(client);
     // `account` counts only an attempt its address lets through (`pair` locked or over the limit
     // is refused anyway). Its upsert sees the latest row even when `account_locked` missed a lock
     // set a moment ago, so the answer below always knows of the account's lock.

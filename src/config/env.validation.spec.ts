@@ -298,6 +298,52 @@ describe('validateEnv', () => {
     });
   });
 
+  describe('TRUST_PROXY', () => {
+    it.each<[string, unknown]>([
+      ['false', false],
+      ['0', false],
+      ['', false],
+      ['1', 1],
+      ['2', 2],
+      ['true', true],
+      [' 10.0.0.0/8 , 192.168.1.7,fd00::/8 ', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8']],
+      ['loopback, uniquelocal', ['loopback', 'uniquelocal']],
+    ])('reads %p as %p', (value, expected) => {
+      expect(validateEnv({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+    });
+
+    it('defaults to no proxy', () => {
+      expect(validateEnv({}).TRUST_PROXY).toBe(false);
+    });
+
+    it.each([
+      'maybe',
+      '1.5',
+      '-1',
+      '10.0.0.0/33',
+      '::1/129',
+      '10.0.0.0/8/1',
+      '10.0.0',
+      'a, 10.0.0.1',
+    ])('refuses %p with one line naming it', (value) => {
+      expect(configError({ TRUST_PROXY: value }).message).toMatch(/TRUST_PROXY must be/);
+    });
+
+    it('refuses true in production, saying what to set instead', () => {
+      const message = configError({ NODE_ENV: 'production', TRUST_PROXY: 'true' }).message;
+
+      expect(message).toMatch(/^Invalid configuration: TRUST_PROXY=true trusts every hop/);
+      expect(message).toContain('number of proxies in front (e.g. 1)');
+    });
+
+    it('accepts a hop count or a list in production', () => {
+      expect(validateEnv({ NODE_ENV: 'production', TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+      expect(
+        validateEnv({ NODE_ENV: 'production', TRUST_PROXY: '10.0.0.0/8' }).TRUST_PROXY,
+      ).toEqual(['10.0.0.0/8']);
+    });
+  });
+
   describe('PORT', () => {
     it.each(['abc', '70000', '-1', '80.5'])('rejects PORT=%p naming PORT', (port) => {
       expect(configError({ PORT: port }).message).toContain('PORT');
@@ -419,6 +465,7 @@ describe('validateEnv', () => {
       ['JWT_SIGNING_KID', { JWT_SIGNING_KID: 'a/b' }],
       ['JWT_PREVIOUS_SECRETS', { JWT_SECRET: SECRET, JWT_PREVIOUS_SECRETS: 'weak' }],
       ['LOG_LEVEL', { LOG_LEVEL: 'trace' }],
+      ['TRUST_PROXY', { TRUST_PROXY: 'proxy.internal' }],
       ['BOOTSTRAP_ADMIN_PASSWORD', { BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' }],
     ])('are one line starting "Invalid configuration:" and naming %s', (variable, raw) => {
       const error = configError(raw);

@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { firstConstraint } from '../common/validation/first-constraint.js';
 import { parseByteSize, parseDurationSeconds } from './duration.js';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -236,10 +237,10 @@ export class EnvironmentVariables {
   @ArrayMinSize(1, { message: 'AUTH_STRATEGIES must name at least one strategy' })
   AUTH_STRATEGIES: string[] = ['jwt'];
 
-  /** Trust X-Forwarded-For from this many proxies (or true/false), for the client address. */
-  @Transform(({ value }) => toBoolean({ value }))
+  /** The proxies in front (a hop count or their addresses/CIDRs), for the client address. */
+  @Transform(({ value }) => (typeof value === 'string' ? (parseTrustProxy(value) ?? value) : value))
   @IsOptional()
-  TRUST_PROXY: boolean | string = false;
+  TRUST_PROXY: TrustProxy = false;
 
   @Transform(({ value }) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value))
   @IsInt({ message: 'BODY_LIMIT must be a size such as 102400 or 100kb' })
@@ -296,6 +297,17 @@ function checkBootstrapAdmin(env: EnvironmentVariables): string | undefined {
   return undefined;
 }
 
+function checkTrustProxy(env: EnvironmentVariables): string | undefined {
+  // Still the raw string when parseTrustProxy could not read it.
+  if (typeof (env.TRUST_PROXY as unknown) === 'string') {
+    return 'TRUST_PROXY must be false, the number of proxies in front (e.g. 1) or their addresses/CIDRs, comma-separated (e.g. 10.0.0.0/8)';
+  }
+  if (env.TRUST_PROXY === true && env.NODE_ENV === 'production') {
+    return 'TRUST_PROXY=true trusts every hop, so any client can pick its own address; set the number of proxies in front (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)';
+  }
+  return undefined;
+}
+
 /**
  * Validates and types the environment. Throws an Error whose message is one line naming the
  * offending variable, so a misconfigured deployment stops at start with an actionable message.
@@ -304,7 +316,10 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, skipMissingProperties: false });
   const problem =
-    (errors[0] && firstMessage(errors[0])) ?? checkSecrets(env) ?? checkBootstrapAdmin(env);
+    (errors[0] && firstMessage(errors[0])) ??
+    checkSecrets(env) ??
+    checkBootstrapAdmin(env) ??
+    checkTrustProxy(env);
   if (problem) {
     throw new Error(`Invalid configuration: ${problem}`);
   }

@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { stdSerializers, type DestinationStream, type Level } from 'pino';
 import type { Options } from 'pino-http';
+import { requestPath } from '../common/request-path.js';
 import type { LogLevel } from '../config/env.validation.js';
 import { requestIdMixin } from './request-context.js';
-import { requestPath } from './request-log.js';
 
 /** `LOG_LEVEL` keeps Nest's names; pino calls `log` `info` and `verbose` `trace`. */
 const PINO_LEVELS: Record<LogLevel, Level> = {

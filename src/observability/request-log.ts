@@ -1,18 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { requestPath } from '../common/request-path.js';
 import { requestContext } from './request-context.js';
 
 /** Probes and scrapes every few seconds: a line each would drown the requests worth reading. */
 const UNLOGGED_PATHS = /^\/(?:health|metrics)(?:\/|$)/;
-
-/**
- * The request's path, without the query string: a query is where a link's one-time token would
- * be (a password reset, an email verification), and logging it would leak the token.
- */
-export function requestPath(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
 
 const asIs = <T>(value: T): T => value;
 

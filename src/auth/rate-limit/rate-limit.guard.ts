@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
+import { addressKey } from '../../common/client-info.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { securityConfig } from '../../config/security.config.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit-store.js';
@@ -17,7 +18,8 @@ const WINDOW_MS = 60_000;
 /**
  * AUTH_RATE_LIMIT_PER_MINUTE requests per client address across the sign-in routes (one fixed
  * one-minute window), then 429 `too_many_requests` with Retry-After. The address is Fastify's
- * `request.ip`, which follows X-Forwarded-For only when TRUST_PROXY says so.
+ * `request.ip`, which follows X-Forwarded-For only when TRUST_PROXY says so, counted by its
+ * `addressKey` (an IPv6 client by its /64).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -28,7 +30,7 @@ export class RateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const { count, resetMs } = await this.store.hit(`auth:${request.ip}`, WINDOW_MS);
+    const { count, resetMs } = await this.store.hit(`auth:${addressKey(request.ip)}`, WINDOW_MS);
     if (count <= this.config.authRateLimitPerMinute) return true;
     throw new HttpException(
       {

@@ -1,5 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestPath } from '../request-path.js';
 import { internalErrorResponse, toErrorResponse } from './error-response.js';
 import { bearerChallenge } from './www-authenticate.js';
 
@@ -17,7 +18,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = context.getResponse<FastifyReply>();
     const body = toErrorResponse(exception) ?? internalErrorResponse();
     const error = exception instanceof Error ? exception : new Error(String(exception));
-    const where = `${request.method} ${request.url} → ${body.statusCode}`;
+    // The path only: the query may hold a one-time token, and no log line holds one.
+    const where = `${request.method} ${requestPath(request.url)} → ${body.statusCode}`;
     // Unexpected errors with their stack; an outage (503) one line each, not a stack per request.
     if (body.statusCode === 503) this.logger.warn(`${where}: ${error.message}`);
     else if (body.statusCode >= 500) this.logger.error(`${where}: ${error.message}`, error.stack);

@@ -21,17 +21,20 @@ export const ErrorCode = {
   InsufficientRole: 'insufficient_role',
   InvalidCurrentPassword: 'invalid_current_password',
   Forbidden: 'forbidden',
-  // 404, 405, 409, 413, 415, 429
+  // 404, 405, 408, 409, 413, 414, 415, 429, 431
   NotFound: 'not_found',
   MethodNotAllowed: 'method_not_allowed',
+  RequestTimeout: 'request_timeout',
   EmailTaken: 'email_taken',
   SelfLockout: 'self_lockout',
   LastAdmin: 'last_admin',
   Conflict: 'conflict',
   PayloadTooLarge: 'payload_too_large',
+  UriTooLong: 'uri_too_long',
   UnsupportedMediaType: 'unsupported_media_type',
   TooManyRequests: 'too_many_requests',
   TooManyAttempts: 'too_many_attempts',
+  HeadersTooLarge: 'headers_too_large',
   // 5xx
   InternalError: 'internal_error',
   ServiceUnavailable: 'service_unavailable',

@@ -112,3 +112,8 @@ export function toErrorResponse(exception: unknown): ErrorResponse | undefined {
 export function internalErrorResponse(): ErrorResponse {
   return build(500, ErrorCode.InternalError, 'An unexpected error occurred');
 }
+
+/** The body of an error answered outside Nest (by Node's HTTP parser or Fastify's router). */
+export function errorResponse(status: number, code: string, message: string): ErrorResponse {
+  return build(status, code, message);
+}
