@@ -242,6 +242,20 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean({ message: 'METRICS_ENABLED must be true or false' })
   METRICS_ENABLED = true;
+
+  /** How often the LISTEN connection proves it is alive (a query on that connection). */
+  @Transform(toDuration)
+  @IsInt({ message: 'REVOCATION_FEED_HEARTBEAT must be a duration such as 2s' })
+  @Min(1)
+  @Max(60)
+  REVOCATION_FEED_HEARTBEAT = 2;
+
+  /** Unconfirmed for longer than this, the feed makes the instance not ready (503). */
+  @Transform(toDuration)
+  @IsInt({ message: 'REVOCATION_FEED_TIMEOUT must be a duration such as 5s' })
+  @Min(2)
+  @Max(300)
+  REVOCATION_FEED_TIMEOUT = 5;
 }
 
 function firstMessage(error: ValidationError): string {
@@ -275,6 +289,13 @@ function checkSecrets(env: EnvironmentVariables): string | undefined {
   return checkSecretValue('JWT_SECRET', env.JWT_SECRET) ?? weakPrevious;
 }
 
+function checkRevocationFeed(env: EnvironmentVariables): string | undefined {
+  if (env.REVOCATION_FEED_TIMEOUT <= env.REVOCATION_FEED_HEARTBEAT) {
+    return 'REVOCATION_FEED_TIMEOUT must be longer than REVOCATION_FEED_HEARTBEAT';
+  }
+  return undefined;
+}
+
 function checkBootstrapAdmin(env: EnvironmentVariables): string | undefined {
   if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
     return 'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together';
@@ -290,7 +311,10 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, skipMissingProperties: false });
   const problem =
-    (errors[0] && firstMessage(errors[0])) ?? checkSecrets(env) ?? checkBootstrapAdmin(env);
+    (errors[0] && firstMessage(errors[0])) ??
+    checkSecrets(env) ??
+    checkBootstrapAdmin(env) ??
+    checkRevocationFeed(env);
   if (problem) {
     throw new Error(`Invalid configuration: ${problem}`);
   }
