@@ -243,6 +243,21 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'METRICS_ENABLED must be true or false' })
   METRICS_ENABLED = true;
 
+  /** Scrapers must send it as a bearer token; unset: /metrics needs none. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Serve /metrics on this port only (not on PORT); unset: on PORT. */
+  @Transform(({ value }) => toInt({ value: emptyToUndefined({ value }) }))
+  @IsOptional()
+  @IsInt({ message: 'METRICS_PORT must be a port number' })
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
   /** How often the LISTEN connection proves it is alive (a query on that connection). */
   @Transform(toDuration)
   @IsInt({ message: 'REVOCATION_FEED_HEARTBEAT must be a duration such as 2s' })
@@ -296,6 +311,13 @@ function checkRevocationFeed(env: EnvironmentVariables): string | undefined {
   return undefined;
 }
 
+function checkMetricsPort(env: EnvironmentVariables): string | undefined {
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+    return 'METRICS_PORT must differ from PORT (unset it to serve /metrics on PORT)';
+  }
+  return undefined;
+}
+
 function checkBootstrapAdmin(env: EnvironmentVariables): string | undefined {
   if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
     return 'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together';
@@ -314,7 +336,8 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     (errors[0] && firstMessage(errors[0])) ??
     checkSecrets(env) ??
     checkBootstrapAdmin(env) ??
-    checkRevocationFeed(env);
+    checkRevocationFeed(env) ??
+    checkMetricsPort(env);
   if (problem) {
     throw new Error(`Invalid configuration: ${problem}`);
   }
