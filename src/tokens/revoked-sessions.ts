@@ -87,7 +87,9 @@ export class RevokedSessions implements OnApplicationBootstrap, OnApplicationShu
       await this.renewRetention();
       this.sweep();
     } catch (error) {
-      this.logger.warn(`Kept revoked sessions, cannot renew retention: ${(error as Error).message}`);
+      this.logger.warn(
+        `Kept revoked sessions, cannot renew retention: ${(error as Error).message}`,
+      );
     }
   }
 

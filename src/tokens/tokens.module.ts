@@ -18,7 +18,10 @@ import { loadSigningKeys } from './signing-keys.loader.js';
 import { UserEventsListener } from './user-events.listener.js';
 
 @Module({
-  imports: [JwtModule.register({}), TypeOrmModule.forFeature([Session, RefreshToken, AccessTokenLifetime])],
+  imports: [
+    JwtModule.register({}),
+    TypeOrmModule.forFeature([Session, RefreshToken, AccessTokenLifetime]),
+  ],
   providers: [
     {
       provide: SigningKeys,

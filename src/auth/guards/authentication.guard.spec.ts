@@ -73,10 +73,14 @@ describe('AuthenticationGuard over the jwt strategy', () => {
       verifyKey: publicKey,
     });
     const config = jwtConfigFor({ clockToleranceSeconds: 0 });
-    const revoked = new RevokedSessions(null as never, null as never, {
-      accessTokenTtlSeconds: 900,
-      clockToleranceSeconds: 0,
-    } as never);
+    const revoked = new RevokedSessions(
+      null as never,
+      null as never,
+      {
+        accessTokenTtlSeconds: 900,
+        clockToleranceSeconds: 0,
+      } as never,
+    );
     const accessTokens = new AccessTokenService(new JwtService({}), keys, config);
     const verifier = new AccessTokenVerifier(keys, {
       ...config,
