@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { createApp } from '../src/app.factory.js';
 import { RevokedSessions } from '../src/tokens/revoked-sessions.js';
 import { SessionsCleanup } from '../src/tokens/sessions-cleanup.js';
 import { bearer, signIn } from './factories/session.factory.js';
@@ -39,4 +40,31 @@ describe('revocations outlive a lowered ACCESS_TOKEN_TTL', () => {
     t = await t.restart({ ACCESS_TOKEN_TTL: '5m' });
     await t.http.get('/auth/session').set(bearer(session.accessToken)).expect(401);
   }, 60_000);
+
+  // Two instances at once need a PostgreSQL server: the embedded database belongs to one process,
+  // where the restart above is how lifetimes come to differ.
+  if (process.env.SENTINEL_TEST_SERVER_URL ?? process.env.DATABASE_URL) {
+    it('an instance with a 5 minute TTL keeps a revocation for as long as a 1 h instance beside it issues tokens (server)', async () => {
+      t = await t.restart({ ACCESS_TOKEN_TTL: '1h' });
+      process.env.ACCESS_TOKEN_TTL = '5m';
+      const short = await createApp();
+      try {
+        await short.init();
+        const user = await registerUser(t.http);
+        const session = await signIn(t.http, user.email, user.password);
+        await t.http.post('/auth/logout').set(bearer(session.accessToken)).expect(204);
+        const revoked = short.get(RevokedSessions);
+        // Learned through the feed, a few milliseconds after the logout's commit.
+        for (let tries = 0; !revoked.has(session.sessionId) && tries < 100; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        // Ten minutes on: past the short instance's own TTL, within the 1 h token's life.
+        revoked.sweep(Date.now() + 10 * 60_000);
+        expect(revoked.has(session.sessionId)).toBe(true);
+      } finally {
+        await short.close();
+        process.env.ACCESS_TOKEN_TTL = '1h';
+      }
+    }, 60_000);
+  }
 });

@@ -56,11 +56,6 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
   ) {}
 
-  /** Whether the LISTEN connection is up and its revocations loaded. */
-  get listening(): boolean {
-    return this.client !== undefined;
-  }
-
   /**
    * False while the feed has gone unconfirmed for longer than the timeout: this instance may be
    * accepting revoked tokens, so a load balancer should route elsewhere. Always true on the
