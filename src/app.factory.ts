@@ -94,6 +94,6 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  setupOpenApi(app);
+  setupOpenApi(app, { production: env.NODE_ENV === 'production' });
   return app;
 }

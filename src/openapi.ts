@@ -98,9 +98,14 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   return document;
 }
 
-export function setupOpenApi(app: INestApplication): void {
+/**
+ * Serves Swagger UI at /docs. Outside production it keeps the token across reloads, which is
+ * convenient; in production it does not, since Swagger UI keeps it in `localStorage`, where any
+ * script on the origin can read it long after the tab is closed.
+ */
+export function setupOpenApi(app: INestApplication, { production }: { production: boolean }): void {
   SwaggerModule.setup('docs', app, createOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
+    swaggerOptions: { persistAuthorization: !production },
   });
 }

@@ -66,7 +66,13 @@ describeWithPostgres('PostgreSQL outage', () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(status).toBe(200);
-    await t.http.get('/health/ready').expect(200);
+    // Readiness also waits for the revocation feed, which reconnects on its own backoff.
+    while (Date.now() < deadline) {
+      status = (await t.http.get('/health/ready')).status;
+      if (status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(status).toBe(200);
     await signIn(t.http, user.email, user.password);
   }, 90_000);
 });

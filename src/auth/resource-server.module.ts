@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter.js';
+import { validateEnv } from '../config/env.validation.js';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { RemoteJwks } from '../tokens/remote-jwks.js';
 import { AuthenticationGuard } from './guards/authentication.guard.js';
@@ -55,20 +56,41 @@ export class ResourceServerModule {
     };
   }
 
-  /** From JWT_JWKS_URL, JWT_ALG, JWT_ISSUER, JWT_AUDIENCE and JWT_CLOCK_TOLERANCE (seconds). */
+  /** From JWT_JWKS_URL, JWT_ALG, JWT_ISSUER, JWT_AUDIENCE and JWT_CLOCK_TOLERANCE. */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    const algorithm = env.JWT_ALG ?? 'ES256';
-    if (!env.JWT_JWKS_URL || (algorithm !== 'RS256' && algorithm !== 'ES256')) {
-      throw new Error(
-        'Invalid configuration: a resource server needs JWT_JWKS_URL and JWT_ALG RS256 or ES256',
-      );
-    }
-    return ResourceServerModule.forRoot({
-      jwksUrl: env.JWT_JWKS_URL,
-      algorithm,
-      issuer: env.JWT_ISSUER ?? 'sentinel',
-      audience: env.JWT_AUDIENCE ?? 'sentinel-api',
-      clockToleranceSeconds: Number(env.JWT_CLOCK_TOLERANCE ?? 30),
-    });
+    return ResourceServerModule.forRoot(resourceServerOptionsFromEnv(env));
   }
+}
+
+/**
+ * The options `fromEnv` uses, read as Sentinel reads its own environment (`validateEnv`: the
+ * same durations, such as `30s`, and the same one-line errors). In production the JWKS must come
+ * over HTTPS: keys read in the clear could be swapped for an attacker's on the way.
+ */
+export function resourceServerOptionsFromEnv(env: NodeJS.ProcessEnv): ResourceServerOptions {
+  // Only the variables a resource server shares with Sentinel: its others are its own business.
+  const { JWT_ALG, JWT_ISSUER, JWT_AUDIENCE, JWT_CLOCK_TOLERANCE } = env;
+  const parsed = validateEnv({ JWT_ALG, JWT_ISSUER, JWT_AUDIENCE, JWT_CLOCK_TOLERANCE });
+  const production = env.NODE_ENV === 'production';
+  const algorithm = parsed.JWT_ALG;
+  if (!env.JWT_JWKS_URL || (algorithm !== 'RS256' && algorithm !== 'ES256')) {
+    throw new Error(
+      'Invalid configuration: a resource server needs JWT_JWKS_URL and JWT_ALG RS256 or ES256',
+    );
+  }
+  const protocol = URL.canParse(env.JWT_JWKS_URL) ? new URL(env.JWT_JWKS_URL).protocol : undefined;
+  if (protocol !== 'https:' && (protocol !== 'http:' || production)) {
+    throw new Error(
+      production
+        ? 'Invalid configuration: JWT_JWKS_URL must be an https:// URL in production'
+        : 'Invalid configuration: JWT_JWKS_URL must be an http(s):// URL',
+    );
+  }
+  return {
+    jwksUrl: env.JWT_JWKS_URL,
+    algorithm,
+    issuer: parsed.JWT_ISSUER,
+    audience: parsed.JWT_AUDIENCE,
+    clockToleranceSeconds: parsed.JWT_CLOCK_TOLERANCE,
+  };
 }

@@ -451,6 +451,44 @@ describe('validateEnv', () => {
     });
   });
 
+  describe('revocation feed', () => {
+    it('probes every 2 s and gives up on the feed after 5 s by default; reads durations', () => {
+      expect(validateEnv({})).toMatchObject({
+        REVOCATION_FEED_HEARTBEAT: 2,
+        REVOCATION_FEED_TIMEOUT: 5,
+      });
+      expect(
+        validateEnv({ REVOCATION_FEED_HEARTBEAT: '1s', REVOCATION_FEED_TIMEOUT: '1m' }),
+      ).toMatchObject({ REVOCATION_FEED_HEARTBEAT: 1, REVOCATION_FEED_TIMEOUT: 60 });
+    });
+
+    it('refuses a timeout no longer than the heartbeat', () => {
+      expect(
+        configError({ REVOCATION_FEED_HEARTBEAT: '5s', REVOCATION_FEED_TIMEOUT: '5s' }).message,
+      ).toBe(
+        'Invalid configuration: REVOCATION_FEED_TIMEOUT must be longer than REVOCATION_FEED_HEARTBEAT',
+      );
+    });
+  });
+
+  describe('metrics access', () => {
+    it('has neither token nor port by default; empty values are unset', () => {
+      const env = validateEnv({ METRICS_TOKEN: '', METRICS_PORT: '' });
+      expect(env.METRICS_TOKEN).toBeUndefined();
+      expect(env.METRICS_PORT).toBeUndefined();
+      expect(validateEnv({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    });
+
+    it('refuses a short token, a bad port and the API port', () => {
+      expect(configError({ METRICS_TOKEN: 'short' }).message).toContain('METRICS_TOKEN');
+      expect(configError({ METRICS_PORT: 'x' }).message).toContain('METRICS_PORT');
+      expect(configError({ METRICS_PORT: '70000' }).message).toContain('METRICS_PORT');
+      expect(configError({ PORT: '3000', METRICS_PORT: '3000' }).message).toContain(
+        'METRICS_PORT must differ from PORT',
+      );
+    });
+  });
+
   describe('error messages', () => {
     it.each<[string, Record<string, unknown>]>([
       ['NODE_ENV', { NODE_ENV: 'staging' }],

@@ -257,6 +257,35 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean({ message: 'METRICS_ENABLED must be true or false' })
   METRICS_ENABLED = true;
+
+  /** Scrapers must send it as a bearer token; unset: /metrics needs none. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Serve /metrics on this port only (not on PORT); unset: on PORT. */
+  @Transform(({ value }) => toInt({ value: emptyToUndefined({ value }) }))
+  @IsOptional()
+  @IsInt({ message: 'METRICS_PORT must be a port number' })
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** How often the LISTEN connection proves it is alive (a query on that connection). */
+  @Transform(toDuration)
+  @IsInt({ message: 'REVOCATION_FEED_HEARTBEAT must be a duration such as 2s' })
+  @Min(1)
+  @Max(60)
+  REVOCATION_FEED_HEARTBEAT = 2;
+
+  /** Unconfirmed for longer than this, the feed makes the instance not ready (503). */
+  @Transform(toDuration)
+  @IsInt({ message: 'REVOCATION_FEED_TIMEOUT must be a duration such as 5s' })
+  @Min(2)
+  @Max(300)
+  REVOCATION_FEED_TIMEOUT = 5;
 }
 
 function firstMessage(error: ValidationError): string {
@@ -290,6 +319,20 @@ function checkSecrets(env: EnvironmentVariables): string | undefined {
   return checkSecretValue('JWT_SECRET', env.JWT_SECRET) ?? weakPrevious;
 }
 
+function checkRevocationFeed(env: EnvironmentVariables): string | undefined {
+  if (env.REVOCATION_FEED_TIMEOUT <= env.REVOCATION_FEED_HEARTBEAT) {
+    return 'REVOCATION_FEED_TIMEOUT must be longer than REVOCATION_FEED_HEARTBEAT';
+  }
+  return undefined;
+}
+
+function checkMetricsPort(env: EnvironmentVariables): string | undefined {
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+    return 'METRICS_PORT must differ from PORT (unset it to serve /metrics on PORT)';
+  }
+  return undefined;
+}
+
 function checkBootstrapAdmin(env: EnvironmentVariables): string | undefined {
   if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
     return 'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together';
@@ -319,7 +362,9 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     (errors[0] && firstMessage(errors[0])) ??
     checkSecrets(env) ??
     checkBootstrapAdmin(env) ??
-    checkTrustProxy(env);
+    checkTrustProxy(env) ??
+    checkRevocationFeed(env) ??
+    checkMetricsPort(env);
   if (problem) {
     throw new Error(`Invalid configuration: ${problem}`);
   }

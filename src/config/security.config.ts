@@ -18,5 +18,9 @@ export const securityConfig = registerAs('security', () => {
       .map((origin) => origin.trim())
       .filter(Boolean),
     metricsEnabled: env.METRICS_ENABLED,
+    /** Scrapes must present it as a bearer token; unset: none needed. */
+    metricsToken: env.METRICS_TOKEN,
+    /** /metrics is served on this port instead of the API's; unset: on the API's. */
+    metricsPort: env.METRICS_PORT,
   };
 });

@@ -8,13 +8,16 @@ export const sessionsConfig = registerAs('sessions', () => {
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL,
     /** Absolute: a session ends this long after sign-in, however often it is refreshed. */
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE,
-    /**
-     * How long a revoked session must stay known: until no access token carrying it can still
-     * be accepted (lifetime plus clock tolerance).
-     */
-    revocationRetentionSeconds: env.ACCESS_TOKEN_TTL + env.JWT_CLOCK_TOLERANCE,
+    /** This instance's access-token lifetime (others may issue longer ones). */
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL,
+    /** How long past `exp` this instance still accepts a token. */
+    clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE,
     cookieSecure: env.COOKIE_SECURE,
     /** The server whose NOTIFY feed other instances listen to; unset on the embedded database. */
     databaseUrl: env.DATABASE_URL,
+    /** The LISTEN connection is probed this often; an unanswered probe means it is dead. */
+    feedHeartbeatMs: env.REVOCATION_FEED_HEARTBEAT * 1000,
+    /** Unconfirmed for longer than this, the instance is not ready (it may miss revocations). */
+    feedTimeoutMs: env.REVOCATION_FEED_TIMEOUT * 1000,
   };
 });

@@ -6,6 +6,7 @@ import { CreateAuditEvents1795334762843 } from '../../migrations/1795334762843-C
 import { AddSecurityStamps1796000000000 } from '../../migrations/1796000000000-AddSecurityStamps.js';
 import { CountLoginAttemptsPerAddress1796000200000 } from '../../migrations/1796000200000-CountLoginAttemptsPerAddress.js';
 import { NormalizeUserEmails1796000200100 } from '../../migrations/1796000200100-NormalizeUserEmails.js';
+import { CreateAccessTokenLifetimes1796000300000 } from '../../migrations/1796000300000-CreateAccessTokenLifetimes.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   AddSecurityStamps1796000000000,
   CountLoginAttemptsPerAddress1796000200000,
   NormalizeUserEmails1796000200100,
+  CreateAccessTokenLifetimes1796000300000,
 ];

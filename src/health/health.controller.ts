@@ -1,8 +1,14 @@
 import { applyDecorators, Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { Public } from '../auth/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
+import { RevocationFeed } from '../tokens/revocation-feed.js';
 import { HealthResponseDto } from './dto/health-response.dto.js';
 
 /**
@@ -15,7 +21,9 @@ const ReadinessCheck = () =>
     ApiOkResponse({ type: HealthResponseDto }),
     ApiServiceUnavailableResponse({
       type: ErrorResponseDto,
-      description: 'The database is unreachable',
+      description:
+        'The database is unreachable, or this instance has lost the revocation feed (it could ' +
+        'accept revoked tokens)',
     }),
   );
 
@@ -26,6 +34,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly revocationFeed: RevocationFeed,
   ) {}
 
   /** Readiness, kept at its first address. */
@@ -35,11 +45,24 @@ export class HealthController {
     return this.ready();
   }
 
-  /** Readiness: 200 when the database answers within 2 s, else 503 (take me out of the pool). */
+  /**
+   * Readiness: 200 when the database answers within 2 s and revocations are being followed
+   * (`RevocationFeed`), else 503 (take me out of the pool).
+   */
   @Get('ready')
   @ReadinessCheck()
   ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 2000 }),
+      () => this.revocationFeedCheck(),
+    ]);
+  }
+
+  private revocationFeedCheck() {
+    const check = this.indicators.check('revocationFeed');
+    return this.revocationFeed.isCurrent()
+      ? check.up()
+      : check.down({ message: 'Not following revocations: the LISTEN connection is down' });
   }
 
   /** Liveness: the process serves requests; never looks at the database (do not restart me). */

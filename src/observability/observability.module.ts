@@ -7,6 +7,7 @@ import { securityConfig } from '../config/security.config.js';
 import { AuthMetricsListener } from './auth-metrics.listener.js';
 import { HttpMetricsHook } from './http-metrics.hook.js';
 import { createLoggerParams } from './logger-params.js';
+import { MetricsServer } from './metrics-server.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -15,13 +16,18 @@ export interface ObservabilityOptions {
   logDestination?: DestinationStream;
 }
 
-/** Structured logs (nestjs-pino) and, unless METRICS_ENABLED=false, Prometheus metrics. */
+/**
+ * Structured logs (nestjs-pino) and, unless METRICS_ENABLED=false, Prometheus metrics: on the
+ * API's port, or on METRICS_PORT alone.
+ */
 @Module({})
 export class ObservabilityModule {
   /** Called when the app is created, after the environment has been validated. */
   static register({ logDestination }: ObservabilityOptions = {}): DynamicModule {
     // Whether the route exists at all is decided here: disabled means 404, not an empty page.
-    const { metricsEnabled } = securityConfig();
+    const { metricsEnabled, metricsPort } = securityConfig();
+    // On its own port, /metrics is not a route of the API at all.
+    const separatePort = metricsPort !== undefined;
     return {
       module: ObservabilityModule,
       imports: [
@@ -35,8 +41,15 @@ export class ObservabilityModule {
             }),
         }),
       ],
-      controllers: metricsEnabled ? [MetricsController] : [],
-      providers: metricsEnabled ? [MetricsService, AuthMetricsListener, HttpMetricsHook] : [],
+      controllers: metricsEnabled && !separatePort ? [MetricsController] : [],
+      providers: metricsEnabled
+        ? [
+            MetricsService,
+            AuthMetricsListener,
+            HttpMetricsHook,
+            ...(separatePort ? [MetricsServer] : []),
+          ]
+        : [],
     };
   }
 }

@@ -27,7 +27,14 @@ const configFor = (overrides: Partial<JwtConfig> = {}): JwtConfig =>
 const config = configFor();
 const keys = SigningKeys.fromHmacSecrets(SECRET);
 /** Only `add`/`has` are used here: no database behind it. */
-const revoked = new RevokedSessions(null as never, { revocationRetentionSeconds: 930 } as never);
+const revoked = new RevokedSessions(
+  null as never,
+  null as never,
+  {
+    accessTokenTtlSeconds: 900,
+    clockToleranceSeconds: 30,
+  } as never,
+);
 /** Wired as TokensModule wires it. */
 const verifierOver = (signingKeys: SigningKeys, options: Partial<JwtConfig> = {}) =>
   new AccessTokenVerifier(signingKeys, {

@@ -21,8 +21,11 @@ const ignoreMissing = (error: NodeJS.ErrnoException): string[] => {
 };
 const MIN_RSA_BITS = 2048;
 
-/** Why `key` cannot sign `algorithm`, or undefined when it can (RFC 7518 §3.3, §3.4). */
-function keyProblem(algorithm: AsymmetricAlgorithm, key: KeyObject): string | undefined {
+/**
+ * Why `key` (private, or public when fetched from a JWKS) cannot serve `algorithm`, or undefined
+ * when it can (RFC 7518 §3.3, §3.4).
+ */
+export function keyProblem(algorithm: AsymmetricAlgorithm, key: KeyObject): string | undefined {
   const details = key.asymmetricKeyDetails ?? {};
   if (algorithm === 'RS256') {
     if (key.asymmetricKeyType !== 'rsa')

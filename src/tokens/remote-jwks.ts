@@ -1,6 +1,7 @@
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { VerificationKeys } from './access-token-verifier.js';
+import { keyProblem } from './key-files.js';
 
 export interface RemoteJwksOptions {
   /** The issuer's `/.well-known/jwks.json`. */
@@ -79,10 +80,14 @@ export class RemoteJwks implements VerificationKeys, OnModuleInit, OnModuleDestr
           continue;
         // Public parameters only: a private `d` is never read, even if a document held one.
         const { kty, n, e, crv, x, y } = jwk;
-        keys.set(
-          jwk.kid,
-          createPublicKey({ key: { kty, n, e, crv, x, y } as JsonWebKey, format: 'jwk' }),
-        );
+        const key = createPublicKey({ key: { kty, n, e, crv, x, y } as JsonWebKey, format: 'jwk' });
+        // The same bar as for local key files: a short RSA key is refused, not trusted.
+        const problem = keyProblem(this.options.algorithm, key);
+        if (problem) {
+          this.logger.warn(`Ignored key ${jwk.kid} of ${this.options.url}: it ${problem}`);
+          continue;
+        }
+        keys.set(jwk.kid, key);
       }
       this.keys = keys;
     } catch (error) {

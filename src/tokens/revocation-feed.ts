@@ -16,7 +16,9 @@ export const REVOCATION_CHANNEL = 'sentinel_sessions_revoked';
 export const REVOCATION_FEED_APPLICATION = 'sentinel-revocation-feed';
 /** NOTIFY payloads are limited to 8000 bytes; 100 quoted uuids stay well under. */
 const IDS_PER_NOTIFICATION = 100;
-const MAX_RETRY_DELAY_MS = 10_000;
+const FIRST_RETRY_DELAY_MS = 250;
+const MAX_RETRY_DELAY_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /** Announces revocations to every instance, inside the revoking transaction (sent on commit). */
 export async function notifyRevoked(manager: EntityManager, sessionIds: string[]): Promise<void> {
@@ -28,16 +30,25 @@ export async function notifyRevoked(manager: EntityManager, sessionIds: string[]
 
 /**
  * Keeps `RevokedSessions` current with the other instances' revocations through PostgreSQL
- * LISTEN/NOTIFY on a dedicated connection. When the connection drops it reconnects with backoff
- * and reloads from the table what it may have missed. Only on a PostgreSQL server: the embedded
- * database belongs to one process, which learns of its own revocations directly.
+ * LISTEN/NOTIFY on a dedicated connection (ADR 0004, ADR 0010). The order closes every gap:
+ * LISTEN first, then load from the table, so a revocation committed in between is either loaded
+ * or notified. A heartbeat on the same connection finds a connection that died without closing
+ * (the OS keepalive would take hours); then it reconnects with backoff, LISTENs and loads again.
+ * Until that reload has succeeded the feed is not confirmed, and an instance whose feed has been
+ * unconfirmed for longer than REVOCATION_FEED_TIMEOUT reports itself not ready.
+ *
+ * Only on a PostgreSQL server: the embedded database belongs to one process, which learns of its
+ * own revocations directly and has nothing to listen to.
  */
 @Injectable()
 export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RevocationFeed');
   private client?: pg.Client;
-  private retryDelayMs = 250;
+  /** When the feed was last known to deliver everything (epoch ms); 0: never yet. */
+  private confirmedAt = 0;
+  private retryDelayMs = FIRST_RETRY_DELAY_MS;
   private retryTimer?: NodeJS.Timeout;
+  private heartbeatTimer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
@@ -45,29 +56,41 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
   ) {}
 
-  /** Whether the LISTEN connection is up (for tests and health). */
-  get listening(): boolean {
-    return this.client !== undefined;
+  /**
+   * False while the feed has gone unconfirmed for longer than the timeout: this instance may be
+   * accepting revoked tokens, so a load balancer should route elsewhere. Always true on the
+   * embedded database.
+   */
+  isCurrent(now = Date.now()): boolean {
+    return !this.config.databaseUrl || now - this.confirmedAt <= this.config.feedTimeoutMs;
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.databaseUrl) return;
-    if (!(await this.connect())) this.scheduleReconnect();
+    if (!this.config.databaseUrl) {
+      await this.revoked.load();
+      return;
+    }
+    if (!(await this.connect())) {
+      // Not listening yet: load now anyway, and again once the feed is up.
+      await this.revoked.load();
+      this.scheduleReconnect();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.heartbeatTimer);
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
   }
 
+  /** LISTEN, then load: what is committed before the load is read, anything after is notified. */
   private async connect(): Promise<boolean> {
     const client = new pg.Client({
       connectionString: this.config.databaseUrl,
-      connectionTimeoutMillis: 5_000,
-      keepAlive: true,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: REVOCATION_FEED_APPLICATION,
     });
     client.on('notification', (message) => this.receive(message.payload));
@@ -76,15 +99,19 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     try {
       await client.connect();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
+      await this.revoked.load();
       if (this.stopped) {
         await client.end();
         return false;
       }
       this.client = client;
-      this.retryDelayMs = 250;
+      this.retryDelayMs = FIRST_RETRY_DELAY_MS;
+      this.confirmedAt = Date.now();
+      this.scheduleHeartbeat(client);
       return true;
     } catch (error) {
-      this.logger.warn(`Cannot listen for revocations: ${(error as Error).message}`);
+      // Not a mere warning: until this succeeds the instance reports itself not ready.
+      this.logger.error(`Cannot follow revocations: ${(error as Error).message}`);
       await client.end().catch(() => undefined);
       return false;
     }
@@ -99,11 +126,39 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
+  /**
+   * A query on the LISTEN connection itself, answered within one interval: a dead peer or a
+   * silently dropped route shows up as a timeout, where the connection would look open for hours.
+   */
+  private scheduleHeartbeat(client: pg.Client): void {
+    this.heartbeatTimer = setTimeout(() => {
+      const timeout = setTimeout(
+        () => this.lost(client, new Error('heartbeat unanswered')),
+        this.config.feedHeartbeatMs,
+      ).unref();
+      client.query('SELECT 1').then(
+        () => {
+          clearTimeout(timeout);
+          if (this.client !== client) return;
+          this.confirmedAt = Date.now();
+          this.scheduleHeartbeat(client);
+        },
+        (error: Error) => {
+          clearTimeout(timeout);
+          this.lost(client, error);
+        },
+      );
+    }, this.config.feedHeartbeatMs);
+    this.heartbeatTimer.unref();
+  }
+
   private lost(client: pg.Client, error?: Error): void {
     if (this.client !== client) return;
     this.client = undefined;
+    clearTimeout(this.heartbeatTimer);
     if (this.stopped) return;
-    this.logger.warn(`Revocation feed lost${error ? `: ${error.message}` : ''}; reconnecting`);
+    this.logger.error(`Revocation feed lost${error ? `: ${error.message}` : ''}; reconnecting`);
+    // With the heartbeat still in flight, end() destroys the socket rather than wait on the peer.
     void client.end().catch(() => undefined);
     this.scheduleReconnect();
   }
@@ -113,8 +168,6 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     this.retryTimer = setTimeout(async () => {
       if (this.stopped) return;
       if (await this.connect()) {
-        // Revocations made while we were deaf were not delivered: read them from the table.
-        await this.revoked.load().catch((error: Error) => this.logger.warn(error.message));
         this.logger.log('Revocation feed restored');
       } else {
         this.retryDelayMs = Math.min(this.retryDelayMs * 2, MAX_RETRY_DELAY_MS);

@@ -3,13 +3,15 @@ import type { ConfigType } from '@nestjs/config';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { sessionsConfig } from '../config/sessions.config.js';
+import { AccessTokenLifetimes } from './access-token-lifetimes.js';
 
 const BATCH_SIZE = 1000;
 
 /**
  * Deletes what can no longer be used, in batches so no statement holds locks for long:
- * refresh tokens past their expiry, and sessions ended (expired or revoked) longer ago than an
- * access token can live, so revoked ones stay known for as long as `RevokedSessions` needs them.
+ * refresh tokens past their expiry, and sessions ended (expired or revoked) longer ago than the
+ * longest access token any instance issues can live, so revoked ones stay known for as long as
+ * `RevokedSessions` needs them.
  */
 @Injectable()
 export class SessionsCleanup {
@@ -17,6 +19,7 @@ export class SessionsCleanup {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly lifetimes: AccessTokenLifetimes,
     @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
   ) {}
 
@@ -31,6 +34,7 @@ export class SessionsCleanup {
 
   /** Returns how many rows went. */
   async run(): Promise<{ refreshTokens: number; sessions: number }> {
+    const retentionSeconds = (await this.lifetimes.renew()) + this.config.clockToleranceSeconds;
     const refreshTokens = await this.deleteInBatches(
       `SELECT id FROM refresh_tokens WHERE expires_at < now() LIMIT $1`,
       'refresh_tokens',
@@ -42,7 +46,7 @@ export class SessionsCleanup {
            OR revoked_at < now() - make_interval(secs => $2)
         LIMIT $1`,
       'sessions',
-      [this.config.revocationRetentionSeconds],
+      [retentionSeconds],
     );
     if (refreshTokens || sessions) {
       this.logger.log(`Deleted ${refreshTokens} refresh tokens and ${sessions} sessions`);

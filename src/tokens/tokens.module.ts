@@ -3,6 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { jwtConfig } from '../config/jwt.config.js';
+import { AccessTokenLifetime } from './access-token-lifetime.entity.js';
+import { AccessTokenLifetimes } from './access-token-lifetimes.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { AccessTokenService } from './access-token.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -16,7 +18,10 @@ import { loadSigningKeys } from './signing-keys.loader.js';
 import { UserEventsListener } from './user-events.listener.js';
 
 @Module({
-  imports: [JwtModule.register({}), TypeOrmModule.forFeature([Session, RefreshToken])],
+  imports: [
+    JwtModule.register({}),
+    TypeOrmModule.forFeature([Session, RefreshToken, AccessTokenLifetime]),
+  ],
   providers: [
     {
       provide: SigningKeys,
@@ -38,11 +43,19 @@ import { UserEventsListener } from './user-events.listener.js';
     },
     AccessTokenService,
     SessionsService,
+    AccessTokenLifetimes,
     RevokedSessions,
     RevocationFeed,
     SessionsCleanup,
     UserEventsListener,
   ],
-  exports: [AccessTokenService, AccessTokenVerifier, SessionsService, SigningKeys],
+  exports: [
+    AccessTokenService,
+    AccessTokenVerifier,
+    SessionsService,
+    SigningKeys,
+    // Readiness reports whether revocations are being followed.
+    RevocationFeed,
+  ],
 })
 export class TokensModule {}

@@ -75,7 +75,11 @@ describe('AuthenticationGuard over the jwt strategy', () => {
     const config = jwtConfigFor({ clockToleranceSeconds: 0 });
     const revoked = new RevokedSessions(
       null as never,
-      { revocationRetentionSeconds: 900 } as never,
+      null as never,
+      {
+        accessTokenTtlSeconds: 900,
+        clockToleranceSeconds: 0,
+      } as never,
     );
     const accessTokens = new AccessTokenService(new JwtService({}), keys, config);
     const verifier = new AccessTokenVerifier(keys, {
