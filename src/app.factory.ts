@@ -11,6 +11,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
+import { secureDataDirectory } from './database/data-directory.js';
 import { registerRequestLogging } from './observability/request-log.js';
 import { setupOpenApi } from './openapi.js';
 
@@ -34,6 +35,8 @@ function logLevels(level: LogLevel): NestLogLevel[] {
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
   // Fail on a bad environment before Nest starts, with one line and no stack trace.
   const env = validateEnv(process.env);
+  // Before the embedded database opens it or a development key is written into it.
+  await secureDataDirectory(env.DATA_DIR);
   const adapter = new FastifyAdapter({
     // Bodies here are small JSON documents; a larger one is refused with 413 before parsing.
     bodyLimit: env.BODY_LIMIT,
