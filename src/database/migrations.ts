@@ -3,6 +3,7 @@ import { CreateSessions1795300100000 } from '../../migrations/1795300100000-Crea
 import { CreateProjects1795300200000 } from '../../migrations/1795300200000-CreateProjects.js';
 import { CreateLoginAttempts1795333400000 } from '../../migrations/1795333400000-CreateLoginAttempts.js';
 import { CreateAuditEvents1795334762843 } from '../../migrations/1795334762843-CreateAuditEvents.js';
+import { AddRefreshTokenSuccessor1796000400000 } from '../../migrations/1796000400000-AddRefreshTokenSuccessor.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   CreateProjects1795300200000,
   CreateLoginAttempts1795333400000,
   CreateAuditEvents1795334762843,
+  AddRefreshTokenSuccessor1796000400000,
 ];
