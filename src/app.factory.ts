@@ -14,6 +14,7 @@ import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.js';
 import { fastifyTrustProxy } from './config/trust-proxy.js';
+import { secureDataDirectory } from './database/data-directory.js';
 import { registerRequestLogging } from './observability/request-log.js';
 import { setupOpenApi } from './openapi.js';
 
@@ -37,6 +38,8 @@ function logLevels(level: LogLevel): NestLogLevel[] {
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
   // Fail on a bad environment before Nest starts, with one line and no stack trace.
   const env = validateEnv(process.env);
+  // Before the embedded database opens it or a development key is written into it.
+  await secureDataDirectory(env.DATA_DIR);
   // Security headers on every response. Swagger UI's page needs its inline style and the
   // validator badge off; everything else keeps Helmet's defaults.
   const security = securityHeaders({

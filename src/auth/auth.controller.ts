@@ -92,7 +92,9 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({
     type: TokenResponseDto,
-    description: 'A new pair; the presented token is spent',
+    description:
+      'A new pair; the presented token is spent. Presented again within ' +
+      '`REFRESH_RETRY_WINDOW` (when set) while its successor is unused: that same successor',
   })
   @ApiUnauthorizedResponse({
     type: ErrorResponseDto,

@@ -109,6 +109,21 @@ describe('validateEnv', () => {
       expect(configError({ ACCESS_TOKEN_TTL: '2d' }).message).toContain('ACCESS_TOKEN_TTL');
     });
 
+    it('reads REFRESH_RETRY_WINDOW as a duration, 0 (strict reuse detection) by default', () => {
+      expect(validateEnv({}).REFRESH_RETRY_WINDOW).toBe(0);
+      expect(validateEnv({ REFRESH_RETRY_WINDOW: '10s' }).REFRESH_RETRY_WINDOW).toBe(10);
+      expect(validateEnv({ REFRESH_RETRY_WINDOW: '1m' }).REFRESH_RETRY_WINDOW).toBe(60);
+    });
+
+    it.each(['soon', '-1', '61', '2m'])(
+      'rejects REFRESH_RETRY_WINDOW=%p naming the variable',
+      (value) => {
+        expect(configError({ REFRESH_RETRY_WINDOW: value }).message).toBe(
+          'Invalid configuration: REFRESH_RETRY_WINDOW must be a duration of at most 60s, such as 0 or 10s',
+        );
+      },
+    );
+
     it('rejects an invalid JWT_CLOCK_TOLERANCE naming the variable', () => {
       expect(configError({ JWT_CLOCK_TOLERANCE: 'lots' }).message).toContain('JWT_CLOCK_TOLERANCE');
       expect(configError({ JWT_CLOCK_TOLERANCE: '10m' }).message).toContain('JWT_CLOCK_TOLERANCE');

@@ -153,6 +153,17 @@ export class EnvironmentVariables {
   @Max(365 * 86400)
   REFRESH_TOKEN_TTL = 14 * 86400;
 
+  /**
+   * How long a just-rotated refresh token may be presented again and get the same successor (a
+   * response lost on the way); 0: never, any second presentation is reuse. Capped: within the
+   * window a stolen token is as good as the client's.
+   */
+  @Transform(toDuration)
+  @IsInt({ message: 'REFRESH_RETRY_WINDOW must be a duration of at most 60s, such as 0 or 10s' })
+  @Min(0, { message: 'REFRESH_RETRY_WINDOW must be a duration of at most 60s, such as 0 or 10s' })
+  @Max(60, { message: 'REFRESH_RETRY_WINDOW must be a duration of at most 60s, such as 0 or 10s' })
+  REFRESH_RETRY_WINDOW = 0;
+
   @Transform(toDuration)
   @IsInt({ message: 'SESSION_MAX_AGE must be a duration such as 30d' })
   @Min(1)

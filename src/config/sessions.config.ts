@@ -6,6 +6,8 @@ export const sessionsConfig = registerAs('sessions', () => {
   return {
     /** Sliding: each rotation issues a token valid this long (never past the session's end). */
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL,
+    /** A just-rotated token presented again within this gets the same successor; 0: reuse. */
+    refreshRetryWindowSeconds: env.REFRESH_RETRY_WINDOW,
     /** Absolute: a session ends this long after sign-in, however often it is refreshed. */
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE,
     /** This instance's access-token lifetime (others may issue longer ones). */

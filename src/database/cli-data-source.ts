@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { validateEnv } from '../config/env.validation.js';
+import { secureDataDirectory } from './data-directory.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 
@@ -29,6 +30,7 @@ class CliDataSource extends DataSource {
 export async function openCliDataSource({ initialize = true } = {}): Promise<DataSource> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const env = validateEnv(process.env);
+  await secureDataDirectory(env.DATA_DIR);
   const embedded = env.DATABASE_URL ? null : await EmbeddedPostgres.start(env.DATA_DIR, 2);
   const dataSource = new CliDataSource(
     {

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
+import { restrictToOwner } from './data-directory.js';
 
 /** Unix socket paths are limited to ~107 bytes; leave room for `/.s.PGSQL.5432`. */
 const MAX_SOCKET_DIR_LENGTH = 90;
@@ -92,6 +93,11 @@ export class EmbeddedPostgres {
       await initialize(directory);
       for (const flag of EMBEDDED_V8_FLAGS) setFlagsFromString(flag);
       const db = await PGlite.create(directory, PGLITE_OPTIONS);
+      // PGlite sets some modes itself, past the process umask (measured): initdb leaves its
+      // files 0666, and every start rewrites pg_internal.init 0644 (PostgreSQL's fopen, under
+      // WebAssembly's own umask of 022). Nothing it writes while running comes out wider, and
+      // its directories stay 0700, so tightening once it is open covers the rest.
+      await restrictToOwner(directory);
       const socketDir = join(root, 'run');
       const useSocket = socketDir.length <= MAX_SOCKET_DIR_LENGTH;
       if (useSocket) {

@@ -7,6 +7,7 @@ import { AddSecurityStamps1796000000000 } from '../../migrations/1796000000000-A
 import { CountLoginAttemptsPerAddress1796000200000 } from '../../migrations/1796000200000-CountLoginAttemptsPerAddress.js';
 import { NormalizeUserEmails1796000200100 } from '../../migrations/1796000200100-NormalizeUserEmails.js';
 import { CreateAccessTokenLifetimes1796000300000 } from '../../migrations/1796000300000-CreateAccessTokenLifetimes.js';
+import { AddRefreshTokenSuccessor1796000400000 } from '../../migrations/1796000400000-AddRefreshTokenSuccessor.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   CountLoginAttemptsPerAddress1796000200000,
   NormalizeUserEmails1796000200100,
   CreateAccessTokenLifetimes1796000300000,
+  AddRefreshTokenSuccessor1796000400000,
 ];

@@ -35,6 +35,11 @@ export class AuthMetricsListener {
     this.metrics.refreshes.inc({ outcome: 'success' });
   }
 
+  @OnEvent(TokenEvent.RefreshRetried)
+  refreshRetried(): void {
+    this.metrics.refreshes.inc({ outcome: 'retried' });
+  }
+
   @OnEvent(TokenEvent.RefreshReused)
   refreshReused(): void {
     this.metrics.refreshes.inc({ outcome: 'reuse_detected' });

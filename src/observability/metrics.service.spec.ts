@@ -55,7 +55,7 @@ describe('MetricsService', () => {
     const metrics = new MetricsService();
     for (const outcome of ['success', 'invalid_credentials', 'locked'])
       expect(await sample(metrics, 'sentinel_logins_total', { outcome })).toBe(0);
-    for (const outcome of ['success', 'reuse_detected', 'refused'])
+    for (const outcome of ['success', 'retried', 'reuse_detected', 'refused'])
       expect(await sample(metrics, 'sentinel_token_refreshes_total', { outcome })).toBe(0);
   });
 

@@ -2,10 +2,10 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 export type LoginOutcome = 'success' | 'invalid_credentials' | 'locked';
-export type RefreshOutcome = 'success' | 'reuse_detected' | 'refused';
+export type RefreshOutcome = 'success' | 'retried' | 'reuse_detected' | 'refused';
 
 const LOGIN_OUTCOMES: LoginOutcome[] = ['success', 'invalid_credentials', 'locked'];
-const REFRESH_OUTCOMES: RefreshOutcome[] = ['success', 'reuse_detected', 'refused'];
+const REFRESH_OUTCOMES: RefreshOutcome[] = ['success', 'retried', 'reuse_detected', 'refused'];
 
 /** The label of requests no route matched (404s): one series, whatever URL was asked for. */
 export const UNMATCHED_ROUTE = 'unmatched';

@@ -2,9 +2,11 @@ import type { Role } from '../users/role.js';
 
 /**
  * What the presented refresh token turned out to be, in the order it is checked (the first that
- * holds): `reused` (already used: revoked as stolen), `revoked` (its session ended), the session
- * or the token past its expiry, `user_disabled` (disabled or deleted: revoked), `superseded`
- * (opened under an older security stamp than the user's: revoked), else `valid` (rotated).
+ * holds): `reused` (already used, and not a retry: revoked as stolen), `revoked` (its session
+ * ended), the session or the token past its expiry, `user_disabled` (disabled or deleted:
+ * revoked), `superseded` (opened under an older security stamp than the user's: revoked),
+ * `retried` (used within `REFRESH_RETRY_WINDOW`, its successor still unused: that successor is
+ * returned again), else `valid` (rotated).
  */
 export type PresentedTokenState =
   | 'reused'
@@ -13,6 +15,7 @@ export type PresentedTokenState =
   | 'token_expired'
   | 'user_disabled'
   | 'superseded'
+  | 'retried'
   | 'valid';
 
 /** The one row `ROTATE_REFRESH_TOKEN` returns for a known token (none for an unknown one). */
@@ -21,8 +24,10 @@ export interface RotationRow {
   session_id: string;
   user_id: string | null;
   roles: Role[] | null;
-  /** The successor's expiry: set exactly when `state` is `valid`. */
+  /** The successor's expiry: set exactly when `state` is `valid` or `retried`. */
   refresh_expires_at: Date | null;
+  /** `retried`: the successor, sealed under a key derived from the presented token. */
+  successor_sealed: Buffer | null;
   /** The session revoked by this statement (reuse, disabled user, superseded); else null. */
   revoked_id: string | null;
   /** Why `revoked_id` was revoked. */
@@ -33,12 +38,23 @@ export interface RotationRow {
  * Refresh rotation in one autocommit statement, one round trip for every outcome (issue 7; it
  * was BEGIN, SELECT ... FOR UPDATE, an insert, COMMIT). Parameters: $1 the presented token's
  * hash, $2 the successor's hash, $3 the refresh-token lifetime in seconds, $4 the revocation
- * channel.
+ * channel, $5 the successor's id, $6 the retry window in seconds (`REFRESH_RETRY_WINDOW`), $7 the
+ * successor sealed under a key derived from the presented token (null when the window is 0).
  *
  * `presented` locks the token's row and classifies it; the data-modifying CTEs act only on the
- * class that concerns them: a `valid` token is marked used, its session touched and the
- * successor inserted; a `reused` token, a disabled or deleted user, or a session opened under an
- * older security stamp than the user's (`superseded`) has the session revoked and announced with `pg_notify` (the payload `notifyRevoked` sends, delivered on commit).
+ * class that concerns them: a `valid` token is marked used (remembering its successor's id and
+ * sealed successor), its session touched and the successor inserted; a `reused` token, a
+ * disabled or deleted user, or a session opened under an older security stamp than the user's
+ * (`superseded`) has the session revoked and announced with `pg_notify` (the payload
+ * `notifyRevoked` sends, delivered on commit); a `retried` token changes nothing and returns its
+ * sealed successor, whose expiry is the one the rotation gave it (same `now()` as `used_at`).
+ *
+ * A used token is `retried`, not `reused`, only while all hold: it was used less than $6
+ * seconds ago, its successor was sealed (an instance with a window rotated it), and that
+ * successor has not been used since. A concurrent presentation waiting on the row lock (below)
+ * sees the new `used_at` and sealed successor through EvalPlanQual but not the successor's row,
+ * inserted after its snapshot: unused, as it is. So N concurrent presentations within the window
+ * all get the one successor, and the family keeps a single live token.
  *
  * Why it is safe under READ COMMITTED: concurrent presentations of one token all block on the
  * row lock of `presented` (FOR UPDATE OF rt) until the holder's statement commits. PostgreSQL
@@ -56,12 +72,19 @@ export interface RotationRow {
 export const ROTATE_REFRESH_TOKEN = `
   WITH presented AS MATERIALIZED (
     SELECT rt.id, rt.session_id, s.expires_at AS session_expires_at, u.id AS user_id, u.roles,
-           CASE WHEN rt.used_at IS NOT NULL THEN 'reused'
+           rt.used_at, rt.successor_sealed,
+           CASE WHEN rt.used_at IS NOT NULL AND NOT (
+                       rt.successor_sealed IS NOT NULL
+                       AND rt.used_at > now() - make_interval(secs => $6)
+                       AND NOT EXISTS (SELECT 1 FROM refresh_tokens n
+                                        WHERE n.id = rt.successor_id AND n.used_at IS NOT NULL))
+                THEN 'reused'
                 WHEN s.revoked_at IS NOT NULL THEN 'revoked'
                 WHEN s.expires_at <= now() THEN 'session_expired'
                 WHEN rt.expires_at <= now() THEN 'token_expired'
                 WHEN u.id IS NULL OR u.disabled_at IS NOT NULL THEN 'user_disabled'
                 WHEN s.user_stamp < u.sessions_valid_after THEN 'superseded'
+                WHEN rt.used_at IS NOT NULL THEN 'retried'
                 ELSE 'valid' END AS state
       FROM refresh_tokens rt
       JOIN sessions s ON s.id = rt.session_id
@@ -69,14 +92,14 @@ export const ROTATE_REFRESH_TOKEN = `
      WHERE rt.token_hash = $1
        FOR UPDATE OF rt),
   used AS (
-    UPDATE refresh_tokens SET used_at = now()
+    UPDATE refresh_tokens SET used_at = now(), successor_id = $5, successor_sealed = $7
      WHERE id = (SELECT id FROM presented WHERE state = 'valid') AND used_at IS NULL
      RETURNING session_id),
   touched AS (
     UPDATE sessions SET last_used_at = now() WHERE id = (SELECT session_id FROM used)),
   successor AS (
-    INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
-    SELECT used.session_id, $2, LEAST(now() + make_interval(secs => $3), p.session_expires_at)
+    INSERT INTO refresh_tokens (id, session_id, token_hash, expires_at)
+    SELECT $5, used.session_id, $2, LEAST(now() + make_interval(secs => $3), p.session_expires_at)
       FROM used, presented p
      RETURNING expires_at),
   revoked AS (
@@ -90,8 +113,11 @@ export const ROTATE_REFRESH_TOKEN = `
        AND sessions.revoked_at IS NULL
      RETURNING sessions.id, sessions.revoked_reason)
   SELECT p.state, p.session_id, p.user_id, p.roles,
-         successor.expires_at AS refresh_expires_at, revoked.id AS revoked_id,
-         revoked.revoked_reason,
+         CASE p.state WHEN 'retried'
+              THEN LEAST(p.used_at + make_interval(secs => $3), p.session_expires_at)
+              ELSE successor.expires_at END AS refresh_expires_at,
+         CASE p.state WHEN 'retried' THEN p.successor_sealed END AS successor_sealed,
+         revoked.id AS revoked_id, revoked.revoked_reason,
          CASE WHEN revoked.id IS NOT NULL
               THEN pg_notify($4, json_build_array(revoked.id)::text) END AS notified
     FROM presented p

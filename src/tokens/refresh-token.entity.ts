@@ -10,7 +10,10 @@ import {
 } from 'typeorm';
 import { Session } from './session.entity.js';
 
-/** A single-use refresh token. Only its SHA-256 is stored; the token itself never is. */
+/**
+ * A single-use refresh token. Only its SHA-256 is stored; the token itself never is, nor is its
+ * successor but sealed under a key derived from it.
+ */
 @Entity('refresh_tokens')
 export class RefreshToken {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_refresh_tokens' })
@@ -35,6 +38,17 @@ export class RefreshToken {
   /** Set when rotated; presenting the token again after that is reuse. */
   @Column({ type: 'timestamptz', nullable: true })
   usedAt: Date | null;
+
+  /** The token that replaced this one when it was used (no foreign key: cleanup deletes either). */
+  @Column({ type: 'uuid', nullable: true })
+  successorId: string | null;
+
+  /**
+   * That successor, sealed under a key derived from this token (`sealSuccessor`), when
+   * `REFRESH_RETRY_WINDOW` is set: a retry within the window gets it back; null otherwise.
+   */
+  @Column({ type: 'bytea', nullable: true })
+  successorSealed: Buffer | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

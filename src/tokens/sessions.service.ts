@@ -1,4 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -9,6 +10,7 @@ import { sessionsConfig } from '../config/sessions.config.js';
 import type { Role } from '../users/role.js';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token-secret.js';
 import { ROTATE_REFRESH_TOKEN, type RotationRow } from './refresh-rotation.sql.js';
+import { openSealedSuccessor, sealSuccessor } from './refresh-successor-seal.js';
 import { notifyRevoked, REVOCATION_CHANNEL } from './revocation-feed.js';
 import { RevokedSessions } from './revoked-sessions.js';
 import { refreshRefused } from './session-errors.js';
@@ -52,6 +54,7 @@ export type RevocationReason =
 
 type Rotation =
   | { outcome: 'rotated'; session: RotatedSession; revokedIds?: undefined }
+  | { outcome: 'retried'; session: RotatedSession; revokedIds?: undefined }
   | {
       outcome: 'reused';
       revokedIds: string[];
@@ -141,19 +144,22 @@ export class SessionsService {
   /**
    * Exchanges a refresh token for its successor in one statement (`ROTATE_REFRESH_TOKEN`): of
    * concurrent presentations exactly one rotates; the others find the token used, which is
-   * treated as theft: the whole session is revoked, in that same statement.
+   * treated as theft: the whole session is revoked, in that same statement. Within
+   * `REFRESH_RETRY_WINDOW` of the rotation, while the successor is unused, a presentation of
+   * the spent token gets that same successor back instead (ADR 0010).
    */
   async rotate(refreshToken: string, client?: ClientInfo): Promise<RotatedSession> {
-    const result = await this.rotateOnce(hashRefreshToken(refreshToken));
+    const result = await this.rotateOnce(refreshToken);
     // Thrown after the commit, so the revocation it reports is not rolled back with it.
     if (result.revokedIds?.length && result.reason) {
       this.revoked.add(result.revokedIds);
       const { userId, revokedIds: sessionIds, reason } = result;
       this.announce({ userId, sessionIds, reason, client });
     }
-    if (result.outcome === 'rotated') {
+    if (result.outcome === 'rotated' || result.outcome === 'retried') {
       const { userId, sessionId } = result.session;
-      this.emit(TokenEvent.Refreshed, { userId, sessionId, client });
+      const event = result.outcome === 'rotated' ? TokenEvent.Refreshed : TokenEvent.RefreshRetried;
+      this.emit(event, { userId, sessionId, client });
       return result.session;
     }
     const { userId, sessionId, outcome } = result;
@@ -167,12 +173,21 @@ export class SessionsService {
     throw refreshRefused.invalid();
   }
 
-  private async rotateOnce(tokenHash: string): Promise<Rotation> {
+  private async rotateOnce(presented: string): Promise<Rotation> {
     const next = generateRefreshToken();
+    const window = this.config.refreshRetryWindowSeconds;
     const [row] = await this.statements.query<RotationRow>(
       'rotate_refresh_token',
       ROTATE_REFRESH_TOKEN,
-      [tokenHash, next.hash, this.config.refreshTokenTtlSeconds, REVOCATION_CHANNEL],
+      [
+        hashRefreshToken(presented),
+        next.hash,
+        this.config.refreshTokenTtlSeconds,
+        REVOCATION_CHANNEL,
+        randomUUID(),
+        window,
+        window > 0 ? sealSuccessor(presented, next.token) : null,
+      ],
     );
     if (!row) return { outcome: 'invalid' };
     const known = { userId: row.user_id, sessionId: row.session_id };
@@ -191,6 +206,18 @@ export class SessionsService {
             roles: row.roles!,
             refreshToken: next.token,
             refreshExpiresAt: row.refresh_expires_at,
+          },
+        };
+      case 'retried':
+        return {
+          outcome: 'retried',
+          session: {
+            sessionId: row.session_id,
+            userId: row.user_id!,
+            roles: row.roles!,
+            // Its hash matched, so the presented token opens what was sealed under it.
+            refreshToken: openSealedSuccessor(presented, row.successor_sealed!),
+            refreshExpiresAt: row.refresh_expires_at!,
           },
         };
       case 'reused':

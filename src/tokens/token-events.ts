@@ -4,6 +4,8 @@ import type { RevocationReason } from './sessions.service.js';
 /** What happened to sessions, for metrics and the audit trail. Emitted after the commit. */
 export const TokenEvent = {
   Refreshed: 'tokens.refreshed',
+  /** A just-rotated token came back within REFRESH_RETRY_WINDOW: its successor was returned. */
+  RefreshRetried: 'tokens.refresh_retried',
   /** A used refresh token came back: the session was revoked as stolen. */
   RefreshReused: 'tokens.refresh_reused',
   /** Any other refused refresh (unknown, expired, revoked, session over). */

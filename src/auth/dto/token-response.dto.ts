@@ -14,7 +14,8 @@ export class TokenResponseDto {
   @ApiProperty({
     description:
       'Opaque, single-use refresh token for POST /auth/refresh (also set as the HttpOnly cookie ' +
-      '`refresh_token`). Using it twice revokes the session.',
+      '`refresh_token`). Using it twice revokes the session, unless within ' +
+      '`REFRESH_RETRY_WINDOW` of its use, when it returns the same successor.',
   })
   refreshToken: string;
 
