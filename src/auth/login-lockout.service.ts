@@ -63,7 +63,7 @@ const lockoutKey = (client: ClientInfo) => (client.ip ? addressKey(client.ip) : 
  * reveal whether an account exists. A success clears its address's count and takes its own
  * attempt off the account's. Counting and clearing commit without waiting for the disk
  * (`RELAXED_COMMIT`): a crash of the database may forget the last moments' counts, which costs an
- * attacker the crash; waiting cost every sign-in two WAL flushes. See ADR 0010.
+ * attacker the crash; waiting cost every sign-in two WAL flushes. See ADR 0011.
  */
 @Injectable()
 export class LoginLockout {

@@ -30,7 +30,7 @@ export async function notifyRevoked(manager: EntityManager, sessionIds: string[]
 
 /**
  * Keeps `RevokedSessions` current with the other instances' revocations through PostgreSQL
- * LISTEN/NOTIFY on a dedicated connection (ADR 0004, ADR 0010). The order closes every gap:
+ * LISTEN/NOTIFY on a dedicated connection (ADR 0004, ADR 0013). The order closes every gap:
  * LISTEN first, then load from the table, so a revocation committed in between is either loaded
  * or notified. A heartbeat on the same connection finds a connection that died without closing
  * (the OS keepalive would take hours); then it reconnects with backoff, LISTENs and loads again.

@@ -146,7 +146,7 @@ export class SessionsService {
    * concurrent presentations exactly one rotates; the others find the token used, which is
    * treated as theft: the whole session is revoked, in that same statement. Within
    * `REFRESH_RETRY_WINDOW` of the rotation, while the successor is unused, a presentation of
-   * the spent token gets that same successor back instead (ADR 0010).
+   * the spent token gets that same successor back instead (ADR 0014).
    */
   async rotate(refreshToken: string, client?: ClientInfo): Promise<RotatedSession> {
     const result = await this.rotateOnce(refreshToken);
