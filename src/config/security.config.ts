@@ -11,12 +11,6 @@ export const securityConfig = registerAs('security', () => {
     authRateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
     authStrategies: env.AUTH_STRATEGIES,
     redisUrl: env.REDIS_URL,
-    trustProxy: env.TRUST_PROXY,
-    bodyLimitBytes: env.BODY_LIMIT,
-    corsOrigins: (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
     metricsEnabled: env.METRICS_ENABLED,
     /** Scrapes must present it as a bearer token; unset: none needed. */
     metricsToken: env.METRICS_TOKEN,
