@@ -71,6 +71,17 @@ describe('lockout per (email, client address), with a ceiling per account', () =
     expectTooManyAttempts(await signInFrom(attacker, user.email, user.password));
   });
 
+  it('counts an IPv6 client by its /64: a fresh address inside the block is still refused', async () => {
+    const user = await registerUser(t.http);
+    const block = `2001:db8:${nextHost++}:1`;
+    for (let i = 1; i <= 3; i++) {
+      await signInFrom(`${block}::${i}`, user.email, wrong()).expect(401);
+    }
+    expectTooManyAttempts(await signInFrom(`${block}:ffff::9`, user.email, user.password));
+    // Another block is another client.
+    await signInFrom(`2001:db8:${nextHost++}:1::1`, user.email, user.password).expect(200);
+  });
+
   it('lets at most LOGIN_MAX_FAILURES of 25 parallel guesses from one address reach the password check', async () => {
     const user = await registerUser(t.http);
     const attacker = freshAddress();

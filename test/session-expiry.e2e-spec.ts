@@ -56,7 +56,9 @@ describe('expiry of access tokens, refresh tokens and sessions; the cleanup job'
     const dataSource = t.app.get(DataSource);
     // 2,500 expired tokens: more than two batches of 1,000.
     const [ended] = await dataSource.query(
-      `INSERT INTO sessions (user_id, expires_at, created_at) VALUES (NULL, now() - interval '1 hour', now() - interval '2 hours') RETURNING id`,
+      `INSERT INTO sessions (user_id, expires_at, created_at, user_stamp)
+       VALUES (NULL, now() - interval '1 hour', now() - interval '2 hours', now() - interval '2 hours')
+       RETURNING id`,
     );
     await dataSource.query(
       `INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
