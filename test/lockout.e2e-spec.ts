@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { LoginAttemptsCleanup } from '../src/auth/login-attempts-cleanup.js';
 import { bearer } from './factories/session.factory.js';
 import { loginAdmin, registerUser } from './factories/user.factory.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -160,6 +162,44 @@ describe('lockout per (email, client address), with a ceiling per account', () =
       for (let j = 0; j < 2; j++) await signInFrom(address, ghost, wrong()).expect(401);
     }
     expectTooManyAttempts(await signInFrom(freshAddress(), ghost, wrong()));
+  });
+
+  it('the hourly cleanup deletes only counts that no longer count', async () => {
+    const db = t.app.get(DataSource);
+    const tag = randomUUID();
+    const email = (name: string) => `${name}-${tag}@example.com`;
+    // [name, window start, lock end]: stale without a lock, stale with an ended lock, recent,
+    // and an old window whose lock is still in force.
+    const rows = [
+      ['stale', `now() - interval '2 hours'`, 'NULL'],
+      ['ended', `now() - interval '2 hours'`, `now() - interval '1 minute'`],
+      ['recent', 'now()', 'NULL'],
+      ['locked', `now() - interval '2 hours'`, `now() + interval '10 minutes'`],
+    ];
+    for (const [name, start, lockedUntil] of rows) {
+      await db.query(
+        `INSERT INTO login_attempts (email, client_address, failures, updated_at, locked_until)
+         VALUES ($1, '192.0.2.1', 3, ${start}, ${lockedUntil})`,
+        [email(name)],
+      );
+      await db.query(
+        `INSERT INTO account_lockouts (email, failures, window_started_at, locked_until)
+         VALUES ($1, 3, ${start}, ${lockedUntil})`,
+        [email(name)],
+      );
+    }
+
+    const deleted = await t.app.get(LoginAttemptsCleanup).run();
+
+    expect(deleted.loginAttempts).toBeGreaterThanOrEqual(2);
+    expect(deleted.accountLockouts).toBeGreaterThanOrEqual(2);
+    for (const table of ['login_attempts', 'account_lockouts']) {
+      const left: { email: string }[] = await db.query(
+        `SELECT email FROM ${table} WHERE email LIKE $1 ORDER BY email`,
+        [`%-${tag}@example.com`],
+      );
+      expect(left.map((row) => row.email)).toEqual([email('locked'), email('recent')]);
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwksController } from './jwks.controller.js';
 import { LoginAttempt } from './login-attempt.entity.js';
+import { LoginAttemptsCleanup } from './login-attempts-cleanup.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { PasswordController } from './password.controller.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
@@ -47,6 +48,7 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
   providers: [
     AuthService,
     LoginLockout,
+    LoginAttemptsCleanup,
     JwtStrategy,
     LocalStrategy,
     StrategiesCheck,

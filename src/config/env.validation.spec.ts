@@ -394,6 +394,16 @@ describe('validateEnv', () => {
     ])('rejects %s=%p naming it', (name, value) => {
       expect(configError({ [name]: value }).message).toContain(name);
     });
+
+    it('refuses an account ceiling below the per-address limit, and accepts it equal', () => {
+      expect(
+        configError({ LOGIN_MAX_FAILURES: '10', LOGIN_MAX_FAILURES_PER_ACCOUNT: '9' }).message,
+      ).toBe(
+        'Invalid configuration: LOGIN_MAX_FAILURES_PER_ACCOUNT (9) must be at least LOGIN_MAX_FAILURES (10)',
+      );
+      const env = validateEnv({ LOGIN_MAX_FAILURES: '10', LOGIN_MAX_FAILURES_PER_ACCOUNT: '10' });
+      expect(env.LOGIN_MAX_FAILURES_PER_ACCOUNT).toBe(10);
+    });
   });
 
   describe('DATABASE_URL', () => {

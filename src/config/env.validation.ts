@@ -344,6 +344,14 @@ function checkMetricsPort(env: EnvironmentVariables): string | undefined {
   return undefined;
 }
 
+function checkLockout(env: EnvironmentVariables): string | undefined {
+  // Below the per-address limit, the account ceiling would lock the owner out first.
+  if (env.LOGIN_MAX_FAILURES_PER_ACCOUNT < env.LOGIN_MAX_FAILURES) {
+    return `LOGIN_MAX_FAILURES_PER_ACCOUNT (${env.LOGIN_MAX_FAILURES_PER_ACCOUNT}) must be at least LOGIN_MAX_FAILURES (${env.LOGIN_MAX_FAILURES})`;
+  }
+  return undefined;
+}
+
 function checkBootstrapAdmin(env: EnvironmentVariables): string | undefined {
   if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
     return 'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together';
@@ -373,6 +381,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     (errors[0] && firstMessage(errors[0])) ??
     checkSecrets(env) ??
     checkBootstrapAdmin(env) ??
+    checkLockout(env) ??
     checkTrustProxy(env) ??
     checkRevocationFeed(env) ??
     checkMetricsPort(env);

@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { DataSource } from 'typeorm';
+import { securityConfig } from '../config/security.config.js';
+
+const BATCH_SIZE = 1000;
+
+/**
+ * Deletes lockout counts that no longer count: rows whose window has passed and whose lock, if
+ * any, has ended. `LoginLockout.begin` would start such a row over from one, exactly as if it
+ * were absent, so deleting it changes no answer; without this, `login_attempts` grows by a row
+ * per (email, client address) ever tried. In batches, so no statement holds locks for long.
+ */
+@Injectable()
+export class LoginAttemptsCleanup {
+  private readonly logger = new Logger('LoginAttemptsCleanup');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(securityConfig.KEY) private readonly config: ConfigType<typeof securityConfig>,
+  ) {}
+
+  @Cron(CronExpression.EVERY_HOUR, { name: 'login-attempts-cleanup' })
+  async runScheduled(): Promise<void> {
+    try {
+      await this.run();
+    } catch (error) {
+      this.logger.warn(`Cleanup failed, will retry next hour: ${(error as Error).message}`);
+    }
+  }
+
+  /** Returns how many rows went. */
+  async run(): Promise<{ loginAttempts: number; accountLockouts: number }> {
+    const loginAttempts = await this.deleteInBatches('login_attempts', 'updated_at');
+    const accountLockouts = await this.deleteInBatches('account_lockouts', 'window_started_at');
+    if (loginAttempts || accountLockouts) {
+      this.logger.log(
+        `Deleted ${loginAttempts} address counts and ${accountLockouts} account counts`,
+      );
+    }
+    return { loginAttempts, accountLockouts };
+  }
+
+  private async deleteInBatches(table: string, windowStart: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows: unknown[] = await this.dataSource.query(
+        `WITH gone AS (
+           DELETE FROM ${table} WHERE ctid IN (
+             SELECT ctid FROM ${table}
+              WHERE ${windowStart} < now() - make_interval(secs => $2)
+                AND (locked_until IS NULL OR locked_until <= now())
+              LIMIT $1)
+           RETURNING 1)
+         SELECT 1 FROM gone`,
+        [BATCH_SIZE, this.config.loginLockoutSeconds],
+      );
+      total += rows.length;
+      if (rows.length < BATCH_SIZE) return total;
+    }
+  }
+}
