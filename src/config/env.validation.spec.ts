@@ -1,5 +1,6 @@
 import { parseDurationSeconds } from './duration.js';
-import { MIN_SECRET_BYTES, validateEnv } from './env.validation.js';
+import { MIN_SECRET_BYTES } from './env-combinations.js';
+import { validateEnv } from './env.validation.js';
 
 /** 48 random-looking characters: long enough and not a placeholder. */
 const SECRET = 'qT3v9Lk2Zp8xW1mN7bR4cY6hJ0sD5fG2aE9uI3oP8lK1zX4v';

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MIN_SECRET_BYTES } from '../config/env.validation.js';
+import { MIN_SECRET_BYTES } from '../config/env-combinations.js';
 import type { jwtConfig } from '../config/jwt.config.js';
 import { generateKeyFile, readKeyFiles } from './key-files.js';
 import { SigningKeys } from './signing-keys.js';
