@@ -3,8 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { securityConfig } from '../config/security.config.js';
-
-const BATCH_SIZE = 1000;
+import { deleteInBatches } from '../database/delete-in-batches.js';
 
 /**
  * Deletes lockout counts that no longer count: rows whose window has passed and whose lock, if
@@ -32,8 +31,8 @@ export class LoginAttemptsCleanup {
 
   /** Returns how many rows went. */
   async run(): Promise<{ loginAttempts: number; accountLockouts: number }> {
-    const loginAttempts = await this.deleteInBatches('login_attempts', 'updated_at');
-    const accountLockouts = await this.deleteInBatches('account_lockouts', 'window_started_at');
+    const loginAttempts = await this.deleteEnded('login_attempts', 'updated_at');
+    const accountLockouts = await this.deleteEnded('account_lockouts', 'window_started_at');
     if (loginAttempts || accountLockouts) {
       this.logger.log(
         `Deleted ${loginAttempts} address counts and ${accountLockouts} account counts`,
@@ -42,22 +41,13 @@ export class LoginAttemptsCleanup {
     return { loginAttempts, accountLockouts };
   }
 
-  private async deleteInBatches(table: string, windowStart: string): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const rows: unknown[] = await this.dataSource.query(
-        `WITH gone AS (
-           DELETE FROM ${table} WHERE ctid IN (
-             SELECT ctid FROM ${table}
-              WHERE ${windowStart} < now() - make_interval(secs => $2)
-                AND (locked_until IS NULL OR locked_until <= now())
-              LIMIT $1)
-           RETURNING 1)
-         SELECT 1 FROM gone`,
-        [BATCH_SIZE, this.config.loginLockoutSeconds],
-      );
-      total += rows.length;
-      if (rows.length < BATCH_SIZE) return total;
-    }
+  private deleteEnded(table: string, windowStart: string): Promise<number> {
+    return deleteInBatches(
+      this.dataSource,
+      table,
+      `${windowStart} < now() - make_interval(secs => $2)
+        AND (locked_until IS NULL OR locked_until <= now())`,
+      [this.config.loginLockoutSeconds],
+    );
   }
 }

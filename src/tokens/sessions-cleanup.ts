@@ -3,9 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { sessionsConfig } from '../config/sessions.config.js';
+import { deleteInBatches } from '../database/delete-in-batches.js';
 import { AccessTokenLifetimes } from './access-token-lifetimes.js';
-
-const BATCH_SIZE = 1000;
 
 /**
  * Deletes what can no longer be used, in batches so no statement holds locks for long:
@@ -35,34 +34,21 @@ export class SessionsCleanup {
   /** Returns how many rows went. */
   async run(): Promise<{ refreshTokens: number; sessions: number }> {
     const retentionSeconds = (await this.lifetimes.renew()) + this.config.clockToleranceSeconds;
-    const refreshTokens = await this.deleteInBatches(
-      `SELECT id FROM refresh_tokens WHERE expires_at < now() LIMIT $1`,
+    const refreshTokens = await deleteInBatches(
+      this.dataSource,
       'refresh_tokens',
-      [],
+      'expires_at < now()',
     );
-    const sessions = await this.deleteInBatches(
-      `SELECT id FROM sessions
-        WHERE expires_at < now() - make_interval(secs => $2)
-           OR revoked_at < now() - make_interval(secs => $2)
-        LIMIT $1`,
+    const sessions = await deleteInBatches(
+      this.dataSource,
       'sessions',
+      `expires_at < now() - make_interval(secs => $2)
+        OR revoked_at < now() - make_interval(secs => $2)`,
       [retentionSeconds],
     );
     if (refreshTokens || sessions) {
       this.logger.log(`Deleted ${refreshTokens} refresh tokens and ${sessions} sessions`);
     }
     return { refreshTokens, sessions };
-  }
-
-  private async deleteInBatches(select: string, table: string, params: unknown[]): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const rows: { id: string }[] = await this.dataSource.query(
-        `WITH gone AS (DELETE FROM ${table} WHERE id IN (${select}) RETURNING id) SELECT id FROM gone`,
-        [BATCH_SIZE, ...params],
-      );
-      total += rows.length;
-      if (rows.length < BATCH_SIZE) return total;
-    }
   }
 }
