@@ -33,6 +33,7 @@ describe('auth: register, login, session', () => {
         displayName: 'Ada',
         roles: ['user'],
         disabled: false,
+        emailVerified: false,
         createdAt: expect.any(String),
       });
       expect(JSON.stringify(response.body)).not.toMatch(/argon2|hash|password/i);

@@ -51,6 +51,7 @@ describe('users', () => {
         'displayName',
         'roles',
         'disabled',
+        'emailVerified',
         'createdAt',
       ]);
       expect(me.body).toEqual({
@@ -59,6 +60,7 @@ describe('users', () => {
         displayName: 'Ada',
         roles: ['user'],
         disabled: false,
+        emailVerified: false,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       });
     });

@@ -8,6 +8,7 @@ import { CountLoginAttemptsPerAddress1796000200000 } from '../../migrations/1796
 import { NormalizeUserEmails1796000200100 } from '../../migrations/1796000200100-NormalizeUserEmails.js';
 import { CreateAccessTokenLifetimes1796000300000 } from '../../migrations/1796000300000-CreateAccessTokenLifetimes.js';
 import { AddRefreshTokenSuccessor1796000400000 } from '../../migrations/1796000400000-AddRefreshTokenSuccessor.js';
+import { AddUserEmailVerifiedAt1796050000000 } from '../../migrations/1796050000000-AddUserEmailVerifiedAt.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   NormalizeUserEmails1796000200100,
   CreateAccessTokenLifetimes1796000300000,
   AddRefreshTokenSuccessor1796000400000,
+  AddUserEmailVerifiedAt1796050000000,
 ];

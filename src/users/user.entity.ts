@@ -33,6 +33,10 @@ export class User {
   @Column({ type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
 
+  /** When the address was proven to be the user's; null while it is not. */
+  @Column({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @Column({ type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt: Date;
 
@@ -53,5 +57,5 @@ export class User {
 /** The columns the API shows of a user (`UserResponseDto`): never the password hash. */
 export type UserProfile = Pick<
   User,
-  'id' | 'email' | 'displayName' | 'roles' | 'disabledAt' | 'createdAt'
+  'id' | 'email' | 'displayName' | 'roles' | 'disabledAt' | 'emailVerifiedAt' | 'createdAt'
 >;

@@ -93,7 +93,7 @@ export class UsersService {
     const [profile] = await this.statements.query<UserProfile>(
       'find_user_profile',
       `SELECT id, email, display_name AS "displayName", roles, disabled_at AS "disabledAt",
-              created_at AS "createdAt"
+              email_verified_at AS "emailVerifiedAt", created_at AS "createdAt"
          FROM users WHERE id = $1`,
       [id],
     );

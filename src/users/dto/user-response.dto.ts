@@ -19,6 +19,9 @@ export class UserResponseDto {
   @ApiProperty()
   disabled: boolean;
 
+  @ApiProperty({ description: 'Whether the address was proven to be the user’s' })
+  emailVerified: boolean;
+
   @ApiProperty()
   createdAt: Date;
 
@@ -29,6 +32,7 @@ export class UserResponseDto {
       displayName: user.displayName,
       roles: user.roles,
       disabled: user.disabledAt !== null,
+      emailVerified: user.emailVerifiedAt !== null,
       createdAt: user.createdAt,
     });
   }
