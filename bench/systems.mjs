@@ -79,6 +79,7 @@ export async function startSystems({ baseline, argon2, lookup, cpuProf, nodeArgs
         // The limits must never trip: the scenarios measure the paths, not the refusals.
         AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
         LOGIN_MAX_FAILURES: '1000',
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000',
       },
       readyPath: '/health',
     });
