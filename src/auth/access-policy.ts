@@ -1,6 +1,7 @@
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import type { Role } from '../users/role.js';
+import type { Scope } from '../users/scopes.js';
 import type { AuthUser } from './auth-user.js';
 
 /**
@@ -32,4 +33,20 @@ export function insufficientRole(roles: Role[]): ForbiddenException {
 /** Throws that 403 unless the caller holds one of `roles`. */
 export function requireRole(user: AuthUser, ...roles: Role[]): void {
   if (!roles.some((role) => user.roles.includes(role))) throw insufficientRole(roles);
+}
+
+/**
+ * The 403 for a caller without a scope the route needs (RFC 6750 §3.1): the challenge names the
+ * scopes (`scope="projects:write"`). With no scopes: a route that only a signed-in user may use,
+ * refused to an API key or a service account, which no scope would let in.
+ */
+export function insufficientScope(scopes: readonly Scope[]): ForbiddenException {
+  return new ForbiddenException({
+    code: ErrorCode.InsufficientScope,
+    message:
+      scopes.length > 0
+        ? `This operation requires the scope ${scopes.join(' and ')}`
+        : 'This operation is for signed-in users, not API keys or service accounts',
+    details: { requiredScopes: [...scopes] },
+  });
 }
