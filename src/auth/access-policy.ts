@@ -12,10 +12,16 @@ import type { AuthUser } from './auth-user.js';
  * reveals nothing. Roles gate whole routes (`@Roles`, 403); ownership gates rows (404).
  */
 export function ownerScope(user: AuthUser): { ownerId?: string } {
-  return isAdmin(user) ? {} : { ownerId: user.userId };
+  return isAdmin(user) || isServiceAccount(user) ? {} : { ownerId: user.userId };
 }
 
 export const isAdmin = (user: AuthUser) => user.roles.includes('admin');
+
+/**
+ * A service token: no user behind it, so it owns no rows; the scopes an administrator gave it
+ * reach every row (an API key, by contrast, acts as its owner).
+ */
+export const isServiceAccount = (user: AuthUser) => user.principal === 'client';
 
 /** The 404 for a resource that does not exist or is not the caller's. */
 export function notFound(resource: string): NotFoundException {
