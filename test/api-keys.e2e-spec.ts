@@ -34,7 +34,7 @@ async function createKey(
   http: TestAgent,
   accessToken: string,
   body: Record<string, unknown>,
-): Promise<{ id: string; key: string }> {
+): Promise<{ id: string; key: string; expiresAt: string | null }> {
   const response = await http.post('/users/me/api-keys').set(bearer(accessToken)).send(body);
   expect(response.status).toBe(201);
   return response.body;
@@ -290,7 +290,7 @@ describe('scopes and API keys', () => {
         scopes: ['projects:read'],
         expiresAt: new Date(Date.now() + 2500).toISOString(),
       });
-      expect((created as { expiresAt: string }).expiresAt).not.toBeNull();
+      expect(created.expiresAt).not.toBeNull();
       await t.http.get('/projects').set(apiKey(key)).expect(200);
       await sleep(3000);
       const refused = await t.http.get('/projects').set(apiKey(key)).expect(401);
