@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { jwtConfig } from '../config/jwt.config.js';
 import type { Role } from '../users/role.js';
+import { scopesOfRoles } from '../users/scopes.js';
 import { ACCESS_TOKEN_TYPE, type IssuedAccessToken } from './access-token-claims.js';
 import { SigningKeys } from './signing-keys.js';
 
@@ -46,6 +47,7 @@ export class AccessTokenService {
         tokenId,
         issuedAt: new Date(issuedAt * 1000),
         expiresAt: new Date((issuedAt + expiresIn) * 1000),
+        scopes: scopesOfRoles(user.roles),
       },
     };
   }
