@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RateLimitModule } from '../auth/rate-limit/rate-limit.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AdminApiKeysController } from './admin-api-keys.controller.js';
@@ -22,7 +23,12 @@ import { ServiceClientsService } from './service-clients.service.js';
  * accounts and the OAuth endpoints (token, introspection, revocation, RFC 8414 metadata).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey, ServiceClient]), TokensModule, UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([ApiKey, ServiceClient]),
+    TokensModule,
+    UsersModule,
+    RateLimitModule,
+  ],
   controllers: [
     ApiKeysController,
     AdminApiKeysController,

@@ -11,6 +11,7 @@ import {
 import { insufficientScope } from '../../auth/access-policy.js';
 import { Client } from '../../auth/decorators/client-info.decorator.js';
 import { Public } from '../../auth/decorators/public.decorator.js';
+import { RateLimited } from '../../auth/decorators/rate-limited.decorator.js';
 import type { ClientInfo } from '../../common/client-info.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { IntrospectionResponseDto } from '../dto/introspection-response.dto.js';
@@ -57,8 +58,12 @@ export class OAuthController {
     private readonly inspection: TokenInspectionService,
   ) {}
 
-  /** RFC 6749: `client_credentials` (service accounts) or `refresh_token`. */
+  /**
+   * RFC 6749: `client_credentials` (service accounts) or `refresh_token`. Rate-limited like
+   * `POST /auth/refresh`, whose standard spelling it also is.
+   */
   @Post('token')
+  @RateLimited()
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @Header('pragma', 'no-cache')
