@@ -1,4 +1,7 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
+import { createApp } from '../src/app.factory.js';
 import { bearer, refresh, signIn } from './factories/session.factory.js';
 import { createUser, loginAdmin, registerUser } from './factories/user.factory.js';
 import { decodeToken, forgeWithAppSecret } from './support/jwt.js';
@@ -512,4 +515,45 @@ describe('service accounts and the OAuth endpoints', () => {
       });
     });
   });
+
+  const onServer = Boolean(process.env.SENTINEL_TEST_SERVER_URL ?? process.env.DATABASE_URL);
+  if (onServer) {
+    describe('across instances (PostgreSQL server)', () => {
+      let other: NestFastifyApplication;
+      let b: TestAgent;
+      beforeAll(async () => {
+        other = await createApp();
+        await other.init();
+        await other.getHttpAdapter().getInstance().ready();
+        b = request(other.getHttpServer());
+      });
+      afterAll(async () => {
+        await other?.close();
+      });
+
+      /** NOTIFY arrives within milliseconds; a second is a generous bound. */
+      const untilRefused = async (token: string) => {
+        const deadline = Date.now() + 1000;
+        for (;;) {
+          const response = await b.get('/projects').set(bearer(token));
+          if (response.status === 401) return response;
+          if (Date.now() > deadline) throw new Error(`still ${response.status} on instance B`);
+          await sleep(20);
+        }
+      };
+
+      it('a service token revoked, or a client deleted, on one instance is refused on another', async () => {
+        const client = await createClient(['projects:read']);
+        const revoked = await clientToken(client);
+        const ofDeleted = await clientToken(client);
+        await b.get('/projects').set(bearer(revoked)).expect(200);
+        await b.get('/projects').set(bearer(ofDeleted)).expect(200);
+        await revoke(revoked, client);
+        expect((await untilRefused(revoked)).body.code).toBe('token_revoked');
+        await b.get('/projects').set(bearer(ofDeleted)).expect(200);
+        await t.http.delete(`/clients/${client.clientId}`).set(bearer(admin)).expect(204);
+        expect((await untilRefused(ofDeleted)).body.code).toBe('token_revoked');
+      });
+    });
+  }
 });

@@ -15,10 +15,11 @@ export type Scope = (typeof SCOPES)[number];
 /**
  * What each role grants: the one table of it (README "Machine clients"). A user's access token
  * works with every scope of its roles; an API key with those it names that its owner still has.
+ * `tokens:introspect` is no role's: only a service account (`POST /clients`) introspects.
  */
 export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
   user: ['projects:read', 'projects:write'],
-  admin: ['projects:read', 'projects:write', 'users:admin', 'tokens:introspect'],
+  admin: ['projects:read', 'projects:write', 'users:admin'],
 };
 
 export const isScope = (value: string): value is Scope =>
