@@ -9,6 +9,7 @@ import { AppModule, type AppOptions } from './app.module.js';
 import { declarePassportRequestFields } from './auth/strategies/passport-request-fields.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { earlyErrorHandlers } from './common/errors/early-errors.js';
+import { registerFormBodyParser } from './common/form-body-parser.js';
 import { registerJsonBodyParser } from './common/json-body-parser.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -70,7 +71,8 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
       }),
       bufferLogs: true,
       abortOnError: false,
-      // JSON only: no urlencoded parser, so a cross-site HTML form cannot post to /auth/login.
+      // JSON only (forms on /oauth/* alone, below), so a cross-site HTML form cannot post to
+      // /auth/login.
       bodyParser: false,
     },
   );
@@ -88,6 +90,8 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   // Fastify's own parsers are JSON and text/plain; text is no more a JSON body than a form is.
   fastify.removeContentTypeParser('text/plain');
   registerJsonBodyParser(fastify);
+  // Form bodies for the OAuth endpoints only (RFC 6749); a 415 on every other route.
+  registerFormBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(security).header('x-request-id', request.id);
     done();

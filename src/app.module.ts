@@ -4,7 +4,9 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ClientsModule } from './clients/clients.module.js';
 import { appConfig } from './config/app.config.js';
+import { clientsConfig } from './config/clients.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { jwtConfig } from './config/jwt.config.js';
@@ -41,7 +43,14 @@ export class AppModule {
           isGlobal: true,
           cache: true,
           validate: validateEnv,
-          load: [appConfig, databaseConfig, jwtConfig, sessionsConfig, securityConfig],
+          load: [
+            appConfig,
+            databaseConfig,
+            jwtConfig,
+            sessionsConfig,
+            securityConfig,
+            clientsConfig,
+          ],
         }),
         EventEmitterModule.forRoot(),
         ScheduleModule.forRoot(),
@@ -49,6 +58,7 @@ export class AppModule {
         DatabaseModule,
         UsersModule,
         AuthModule,
+        ClientsModule,
         HealthModule,
         ProjectsModule,
         AuditModule,

@@ -2,10 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { DECORATORS, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { isPublicRoute, requiredRoles } from './auth/auth-metadata.js';
+import { isPublicRoute, requiredRoles, requiredScopes } from './auth/auth-metadata.js';
 import { ErrorResponseDto } from './common/errors/error-response.dto.js';
+import { SCOPES } from './users/scopes.js';
 
 const BEARER = 'bearer';
+/** `X-API-Key: snt_…` (an API key also works as a bearer token). */
+export const API_KEY_SCHEME = 'api-key';
+/** A service account's token from `POST /oauth/token` (client credentials). */
+export const OAUTH2_SCHEME = 'oauth2';
 /**
  * The operationId of a route handler: an explicit `@ApiOperation({ operationId })` (kept by a
  * route that moved to another controller) wins, as in Swagger; else `operationId`.
@@ -20,6 +25,13 @@ export function handlerOperationId(
   )?.operationId;
   return explicit ?? operationId(controllerKey, methodKey);
 }
+
+const SCOPE_DESCRIPTIONS: Record<(typeof SCOPES)[number], string> = {
+  'projects:read': 'Read projects',
+  'projects:write': 'Create, change and delete projects',
+  'users:admin': 'Administer users (administrators)',
+  'tokens:introspect': 'Introspect tokens (POST /oauth/introspect)',
+};
 
 const ERROR_SCHEMA = { $ref: `#/components/schemas/${ErrorResponseDto.name}` };
 
@@ -64,18 +76,38 @@ function documentAuthentication(app: INestApplication, document: OpenAPIObject):
         operation.security = [];
         continue;
       }
-      operation.security = [{ [BEARER]: [] }];
+      const scopes = requiredScopes(reflector, [handler, controller]);
+      // A user's token everywhere; an API key or a service token only where scopes are named.
+      // The scopes are listed on the OAuth 2 scheme, the only kind OpenAPI 3.0 lets name them.
+      operation.security =
+        scopes.length > 0
+          ? [{ [BEARER]: [] }, { [API_KEY_SCHEME]: [] }, { [OAUTH2_SCHEME]: [...scopes] }]
+          : [{ [BEARER]: [] }];
+      if (scopes.length > 0) {
+        operation.description = [
+          operation.description,
+          `Requires the scopes: ${scopes.join(', ')}.`,
+        ]
+          .filter(Boolean)
+          .join('\n\n');
+      }
       operation.responses['401'] = errorResponse(
         'Missing, invalid, expired or revoked access token',
         'Bearer realm="sentinel"[, error="invalid_token", error_description="…"]',
       );
       const roles = requiredRoles(reflector, [handler, controller]);
-      if (roles.length > 0) {
-        operation.responses['403'] = errorResponse(
-          `\`insufficient_role\`: requires the role ${roles.join(' or ')}`,
-          'Bearer realm="sentinel", error="insufficient_scope"',
-        );
-      }
+      const refusals = [
+        ...(roles.length > 0
+          ? [`\`insufficient_role\`: requires the role ${roles.join(' or ')}`]
+          : []),
+        scopes.length > 0
+          ? `\`insufficient_scope\`: requires the scopes ${scopes.join(', ')}`
+          : '`insufficient_scope`: for signed-in users, not API keys or service accounts',
+      ];
+      operation.responses['403'] = errorResponse(
+        refusals.join('; '),
+        `Bearer realm="sentinel", error="insufficient_scope"${scopes.length > 0 ? `, scope="${scopes.join(' ')}"` : ''}`,
+      );
     }
   }
 }
@@ -85,10 +117,33 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Sentinel')
     .setDescription(
       'JWT authentication and role-based authorization. Sign in with `POST /auth/login`, then ' +
-        'use "Authorize" with the access token.',
+        'use "Authorize" with the access token; or with an API key, or a service account ' +
+        '(client credentials), on routes that name the scopes they need.',
     )
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER)
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'An API key (`POST /users/me/api-keys`), for routes that name scopes',
+      },
+      API_KEY_SCHEME,
+    )
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        description: 'A service account (`POST /clients`), for routes that name scopes',
+        flows: {
+          clientCredentials: {
+            tokenUrl: '/oauth/token',
+            scopes: Object.fromEntries(SCOPES.map((scope) => [scope, SCOPE_DESCRIPTIONS[scope]])),
+          },
+        },
+      },
+      OAUTH2_SCHEME,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: operationId,

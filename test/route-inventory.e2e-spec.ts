@@ -2,7 +2,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { isPublicRoute, requiredRoles } from '../src/auth/auth-metadata.js';
+import { isPublicRoute, requiredRoles, requiredScopes } from '../src/auth/auth-metadata.js';
 import { handlerOperationId } from '../src/openapi.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -12,6 +12,7 @@ interface Route {
   operationId: string;
   isPublic: boolean;
   roles: string[];
+  scopes: string[];
 }
 
 interface Operation {
@@ -48,6 +49,7 @@ function listRoutes(t: TestApp): Route[] {
             operationId: handlerOperationId(controller.name, name, handler),
             isPublic: isPublicRoute(reflector, [handler, controller]),
             roles: requiredRoles(reflector, [handler, controller]),
+            scopes: requiredScopes(reflector, [handler, controller]),
           });
         }
       }
@@ -119,7 +121,12 @@ describe('route inventory', () => {
       if (operation.path !== route.path || operation.method !== route.method) {
         problems.push(`${where}: documented as ${operation.method} ${operation.path}`);
       }
-      const bearer = JSON.stringify(operation.security) === JSON.stringify([{ bearer: [] }]);
+      // A user's token everywhere; an API key and a service token only where scopes are named.
+      const expected =
+        route.scopes.length > 0
+          ? [{ bearer: [] }, { 'api-key': [] }, { oauth2: route.scopes }]
+          : [{ bearer: [] }];
+      const bearer = JSON.stringify(operation.security) === JSON.stringify(expected);
       if (route.isPublic && operation.security?.length !== 0)
         problems.push(`${where}: public but documented as protected`);
       if (!route.isPublic && !bearer)
@@ -128,6 +135,9 @@ describe('route inventory', () => {
         problems.push(`${where}: protected but no documented 401`);
       if (route.roles.length > 0 && !operation.responses['403']) {
         problems.push(`${where}: requires ${route.roles.join('/')} but no documented 403`);
+      }
+      if (route.scopes.length > 0 && !operation.responses['403']) {
+        problems.push(`${where}: requires ${route.scopes.join(' ')} but no documented 403`);
       }
     }
     expect(problems).toEqual([]);
@@ -157,6 +167,10 @@ describe('route inventory', () => {
     expect(open.sort()).toEqual(
       [
         'get /.well-known/jwks.json',
+        'get /.well-known/oauth-authorization-server',
+        'post /oauth/token',
+        'post /oauth/introspect',
+        'post /oauth/revoke',
         'get /health',
         'get /health/live',
         'get /health/ready',

@@ -47,6 +47,21 @@ describeBrowser('Swagger UI in Chromium', () => {
     return live.locator('.response .response-col_description').innerText();
   }
 
+  /** Opens "Authorize", fills the scheme whose input is `input` with `value`, applies it, closes. */
+  async function authorize(input: string, value: string): Promise<void> {
+    await page.locator('.scheme-container .btn.authorize').click();
+    const dialog = page.locator('.modal-ux');
+    // One container per security scheme (bearer, API key, OAuth 2 client credentials).
+    const scheme = dialog.locator('.auth-container', { has: page.locator(input) });
+    await scheme.locator(input).fill(value);
+    await scheme.locator('.auth-btn-wrapper button.authorize').click();
+    // Once applied, the scheme shows its value masked instead of the input.
+    await page.locator(input).waitFor({ state: 'detached' });
+    await dialog.locator('.auth-btn-wrapper button.btn-done').first().click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.locator('.scheme-container .btn.authorize.locked').waitFor({ state: 'visible' });
+  }
+
   it('authorizes with a token from /auth/login, runs GET /users/me, and shows 401 after logout', async () => {
     const user = await registerUser(t.http);
     const { accessToken } = await signIn(t.http, user.email, user.password);
@@ -55,17 +70,7 @@ describeBrowser('Swagger UI in Chromium', () => {
     await page.locator(`${USERS_ME} .opblock-summary`).waitFor({ state: 'visible' });
 
     // Authorize: paste the access token into the bearer field of the dialog.
-    await page.locator('.scheme-container .btn.authorize').click();
-    const dialog = page.locator('.modal-ux');
-    await dialog.locator('input[type="text"]').fill(accessToken);
-    await dialog.locator('.auth-btn-wrapper button.authorize').click();
-    // Once applied, the dialog offers "Logout" (aria-label "Remove authorization") instead.
-    await dialog
-      .locator('.auth-btn-wrapper button[aria-label="Remove authorization"]')
-      .waitFor({ state: 'visible' });
-    await dialog.locator('.auth-btn-wrapper button.btn-done').click();
-    await dialog.waitFor({ state: 'hidden' });
-    await page.locator('.scheme-container .btn.authorize.locked').waitFor({ state: 'visible' });
+    await authorize('#auth-bearer-value', accessToken);
 
     // GET /users/me: expand, "Try it out", "Execute".
     await page.locator(`${USERS_ME} .opblock-summary`).first().click();
@@ -82,5 +87,40 @@ describeBrowser('Swagger UI in Chromium', () => {
     const refused = await execute(401);
     expect(refused).not.toContain(user.email);
     await page.screenshot({ path: `${ARTIFACTS}/swagger-ui-401.png` });
+  }, 90_000);
+
+  it('authorizes with an API key and shows the scope GET /projects needs', async () => {
+    const user = await registerUser(t.http);
+    const { accessToken } = await signIn(t.http, user.email, user.password);
+    const auth = { authorization: `Bearer ${accessToken}` };
+    await t.http.post('/projects').set(auth).send({ name: 'Seen through a key' }).expect(201);
+    const { key } = (
+      await t.http
+        .post('/users/me/api-keys')
+        .set(auth)
+        .send({ name: 'explorer', scopes: ['projects:read'] })
+        .expect(201)
+    ).body;
+
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page = fresh;
+    page.setDefaultTimeout(20_000);
+    const LIST = '#operations-projects-projects_list';
+    await page.goto(`${t.url}/docs`, { waitUntil: 'networkidle' });
+    await page.locator(`${LIST} .opblock-summary`).first().click();
+    await expect(page.locator(LIST).innerText()).resolves.toContain(
+      'Requires the scopes: projects:read',
+    );
+    await authorize('#api_key_value', key);
+    await page.locator(`${LIST} .try-out__btn`).click();
+    const [response] = await Promise.all([
+      page.waitForResponse(
+        (r) => new URL(r.url()).pathname === '/projects' && r.request().method() === 'GET',
+      ),
+      page.locator(`${LIST} button.execute`).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    expect(response.request().headers()['x-api-key']).toBe(key);
+    expect(await response.text()).toContain('Seen through a key');
   }, 90_000);
 });

@@ -1,6 +1,7 @@
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import type { Role } from '../users/role.js';
+import type { Scope } from '../users/scopes.js';
 import type { AuthUser } from './auth-user.js';
 
 /**
@@ -11,10 +12,16 @@ import type { AuthUser } from './auth-user.js';
  * reveals nothing. Roles gate whole routes (`@Roles`, 403); ownership gates rows (404).
  */
 export function ownerScope(user: AuthUser): { ownerId?: string } {
-  return isAdmin(user) ? {} : { ownerId: user.userId };
+  return isAdmin(user) || isServiceAccount(user) ? {} : { ownerId: user.userId };
 }
 
 export const isAdmin = (user: AuthUser) => user.roles.includes('admin');
+
+/**
+ * A service token: no user behind it, so it owns no rows; the scopes an administrator gave it
+ * reach every row (an API key, by contrast, acts as its owner).
+ */
+export const isServiceAccount = (user: AuthUser) => user.principal === 'client';
 
 /** The 404 for a resource that does not exist or is not the caller's. */
 export function notFound(resource: string): NotFoundException {
@@ -32,4 +39,20 @@ export function insufficientRole(roles: Role[]): ForbiddenException {
 /** Throws that 403 unless the caller holds one of `roles`. */
 export function requireRole(user: AuthUser, ...roles: Role[]): void {
   if (!roles.some((role) => user.roles.includes(role))) throw insufficientRole(roles);
+}
+
+/**
+ * The 403 for a caller without a scope the route needs (RFC 6750 §3.1): the challenge names the
+ * scopes (`scope="projects:write"`). With no scopes: a route that only a signed-in user may use,
+ * refused to an API key or a service account, which no scope would let in.
+ */
+export function insufficientScope(scopes: readonly Scope[]): ForbiddenException {
+  return new ForbiddenException({
+    code: ErrorCode.InsufficientScope,
+    message:
+      scopes.length > 0
+        ? `This operation requires the scope ${scopes.join(' and ')}`
+        : 'This operation is for signed-in users, not API keys or service accounts',
+    details: { requiredScopes: [...scopes] },
+  });
 }

@@ -2,6 +2,8 @@ import type { Reflector } from '@nestjs/core';
 import type { Role } from '../users/role.js';
 import { IS_PUBLIC_KEY } from './decorators/public.decorator.js';
 import { ROLES_KEY } from './decorators/roles.decorator.js';
+import { SCOPES_KEY } from './decorators/scopes.decorator.js';
+import type { Scope } from '../users/scopes.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Targets = [handler: Function, controller: Function];
@@ -16,4 +18,8 @@ export function isPublicRoute(reflector: Reflector, targets: Targets): boolean {
 
 export function requiredRoles(reflector: Reflector, targets: Targets): Role[] {
   return reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];
+}
+
+export function requiredScopes(reflector: Reflector, targets: Targets): Scope[] {
+  return reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? [];
 }

@@ -18,6 +18,7 @@ import { PasswordController } from './password.controller.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { AuthenticationGuard } from './guards/authentication.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
+import { ScopesGuard } from './guards/scopes.guard.js';
 import { SessionsController } from './sessions.controller.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
@@ -52,9 +53,10 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     JwtStrategy,
     LocalStrategy,
     StrategiesCheck,
-    // Secure by default: authentication first, then roles, on every route of every module.
+    // Secure by default: authentication first, then roles and scopes, on every route of every module.
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_GUARD, useClass: ScopesGuard },
   ],
 })
 export class AuthModule {}

@@ -7,6 +7,7 @@ import { AccessTokenVerifier } from '../tokens/access-token-verifier.js';
 import { RemoteJwks } from '../tokens/remote-jwks.js';
 import { AuthenticationGuard } from './guards/authentication.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
+import { ScopesGuard } from './guards/scopes.guard.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 
 export interface ResourceServerOptions {
@@ -49,6 +50,7 @@ export class ResourceServerModule {
         JwtStrategy,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_GUARD, useClass: ScopesGuard },
         // The same error body and RFC 6750 challenges as Sentinel itself.
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

@@ -98,6 +98,15 @@ function checkTrustProxy(env: EnvironmentVariables): string | undefined {
   return undefined;
 }
 
+function checkIssuer(env: EnvironmentVariables): string | undefined {
+  // The OAuth metadata's endpoints are the issuer plus their paths (RFC 8414 §2): in production
+  // clients must reach them over TLS.
+  if (env.NODE_ENV === 'production' && /^http:/i.test(env.JWT_ISSUER)) {
+    return 'JWT_ISSUER must be an https:// URL in production (the public base URL of the OAuth endpoints)';
+  }
+  return undefined;
+}
+
 /** The first problem among the checks above, or undefined. */
 export function problemAcrossVariables(env: EnvironmentVariables): string | undefined {
   return (
@@ -106,6 +115,7 @@ export function problemAcrossVariables(env: EnvironmentVariables): string | unde
     checkLockout(env) ??
     checkTrustProxy(env) ??
     checkRevocationFeed(env) ??
-    checkMetricsPort(env)
+    checkMetricsPort(env) ??
+    checkIssuer(env)
   );
 }

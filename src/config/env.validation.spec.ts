@@ -302,8 +302,8 @@ describe('validateEnv', () => {
   });
 
   describe('AUTH_STRATEGIES', () => {
-    it('defaults to jwt alone, and reads a comma list in order, trimmed', () => {
-      expect(validateEnv({}).AUTH_STRATEGIES).toEqual(['jwt']);
+    it('defaults to jwt then api-key, and reads a comma list in order, trimmed', () => {
+      expect(validateEnv({}).AUTH_STRATEGIES).toEqual(['jwt', 'api-key']);
       expect(
         validateEnv({ AUTH_STRATEGIES: ' jwt , service-key,api_key ' }).AUTH_STRATEGIES,
       ).toEqual(['jwt', 'service-key', 'api_key']);
@@ -493,6 +493,30 @@ describe('validateEnv', () => {
         configError({ REVOCATION_FEED_HEARTBEAT: '5s', REVOCATION_FEED_TIMEOUT: '5s' }).message,
       ).toBe(
         'Invalid configuration: REVOCATION_FEED_TIMEOUT must be longer than REVOCATION_FEED_HEARTBEAT',
+      );
+    });
+  });
+
+  describe('machine clients', () => {
+    it('keeps a rotated client secret for 1 h by default; reads durations', () => {
+      expect(validateEnv({}).CLIENT_SECRET_OVERLAP).toBe(3600);
+      expect(validateEnv({ CLIENT_SECRET_OVERLAP: '15m' }).CLIENT_SECRET_OVERLAP).toBe(900);
+      expect(validateEnv({ CLIENT_SECRET_OVERLAP: '0' }).CLIENT_SECRET_OVERLAP).toBe(0);
+      expect(configError({ CLIENT_SECRET_OVERLAP: 'soon' }).message).toMatch(
+        /^Invalid configuration: CLIENT_SECRET_OVERLAP must be a duration/,
+      );
+    });
+
+    it('refuses a plain-http issuer in production, where it is the OAuth endpoints’ base URL', () => {
+      const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, JWT_ALG: 'HS256' };
+      expect(configError({ ...production, JWT_ISSUER: 'http://auth.example.com' }).message).toBe(
+        'Invalid configuration: JWT_ISSUER must be an https:// URL in production (the public base URL of the OAuth endpoints)',
+      );
+      expect(
+        validateEnv({ ...production, JWT_ISSUER: 'https://auth.example.com' }).JWT_ISSUER,
+      ).toBe('https://auth.example.com');
+      expect(validateEnv({ JWT_ISSUER: 'http://127.0.0.1:3000' }).JWT_ISSUER).toBe(
+        'http://127.0.0.1:3000',
       );
     });
   });

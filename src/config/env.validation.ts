@@ -221,7 +221,14 @@ export class EnvironmentVariables {
       'AUTH_STRATEGIES must be Passport strategy names separated by commas, e.g. jwt,api-key',
   })
   @ArrayMinSize(1, { message: 'AUTH_STRATEGIES must name at least one strategy' })
-  AUTH_STRATEGIES: string[] = ['jwt'];
+  AUTH_STRATEGIES: string[] = ['jwt', 'api-key'];
+
+  /** After a service account's secret is rotated, the old one keeps working this long. */
+  @Transform(toDuration)
+  @IsInt({ message: 'CLIENT_SECRET_OVERLAP must be a duration such as 1h, 15m or 0' })
+  @Min(0)
+  @Max(30 * 86400)
+  CLIENT_SECRET_OVERLAP = 3600;
 
   /** The proxies in front (a hop count or their addresses/CIDRs), for the client address. */
   @Transform(({ value }) => (typeof value === 'string' ? (parseTrustProxy(value) ?? value) : value))

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { Scopes } from '../auth/decorators/scopes.decorator.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
 import { CreateProjectDto } from './dto/create-project.dto.js';
@@ -20,7 +21,8 @@ import { UpdateProjectDto } from './dto/update-project.dto.js';
 import { ProjectsService } from './projects.service.js';
 
 /**
- * Every route needs a signed-in user (the global guard; no decorator needed). Rows are the
+ * Every route needs a caller with the scope (`projects:read` or `projects:write`): a signed-in
+ * user has both, an API key or a service account those it was given. Rows are the
  * owner's or an admin's (`ownerScope`, 404 otherwise); admin-only query options answer 403 like
  * `@Roles('admin')` would on a whole route.
  */
@@ -31,6 +33,7 @@ export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
   @Post()
+  @Scopes('projects:write')
   @ApiCreatedResponse({ type: ProjectResponseDto })
   async create(
     @CurrentUser() user: AuthUser,
@@ -40,6 +43,7 @@ export class ProjectsController {
   }
 
   @Get()
+  @Scopes('projects:read')
   @ApiOkResponse({ type: ProjectPageResponseDto })
   @ApiForbiddenResponse({
     type: ErrorResponseDto,
@@ -59,6 +63,7 @@ export class ProjectsController {
   }
 
   @Get(':id')
+  @Scopes('projects:read')
   @ApiOkResponse({ type: ProjectResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such project of yours' })
   async get(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<ProjectResponseDto> {
@@ -66,6 +71,7 @@ export class ProjectsController {
   }
 
   @Patch(':id')
+  @Scopes('projects:write')
   @ApiOkResponse({ type: ProjectResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such project of yours' })
   async update(
@@ -77,6 +83,7 @@ export class ProjectsController {
   }
 
   @Delete(':id')
+  @Scopes('projects:write')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such project of yours' })

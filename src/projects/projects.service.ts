@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
-import { notFound, ownerScope, requireRole } from '../auth/access-policy.js';
+import { isServiceAccount, notFound, ownerScope, requireRole } from '../auth/access-policy.js';
+import { ErrorCode } from '../common/errors/error-codes.js';
 import type { CreateProjectDto } from './dto/create-project.dto.js';
 import type { ListProjectsQueryDto } from './dto/list-projects-query.dto.js';
 import type { UpdateProjectDto } from './dto/update-project.dto.js';
@@ -12,7 +13,13 @@ import { Project } from './project.entity.js';
 export class ProjectsService {
   constructor(@InjectRepository(Project) private readonly projects: Repository<Project>) {}
 
-  create(owner: AuthUser, dto: CreateProjectDto): Promise<Project> {
+  async create(owner: AuthUser, dto: CreateProjectDto): Promise<Project> {
+    if (isServiceAccount(owner)) {
+      throw new ForbiddenException({
+        code: ErrorCode.Forbidden,
+        message: 'A service account owns no projects: create them as a user (or a user’s API key)',
+      });
+    }
     return this.projects.save(
       this.projects.create({
         ownerId: owner.userId,
@@ -27,8 +34,13 @@ export class ProjectsService {
     user: AuthUser,
     query: ListProjectsQueryDto,
   ): Promise<{ items: Project[]; total: number }> {
-    if (query.ownerId !== undefined || query.all !== undefined) requireRole(user, 'admin');
-    const where = query.all ? {} : { ownerId: query.ownerId ?? user.userId };
+    // A service account owns nothing: by default it lists everyone's, like `all`.
+    const everyone = isServiceAccount(user);
+    if (!everyone && (query.ownerId !== undefined || query.all !== undefined)) {
+      requireRole(user, 'admin');
+    }
+    const ownerId = query.ownerId ?? (everyone ? undefined : user.userId);
+    const where = query.all || ownerId === undefined ? {} : { ownerId };
     const [items, total] = await this.projects.findAndCount({
       where,
       order: { createdAt: 'ASC', id: 'ASC' },

@@ -12,6 +12,15 @@ export interface AccessTokenClaims {
   tokenId: string;
   issuedAt: Date;
   expiresAt: Date;
+  /**
+   * What the bearer may do (`@Scopes`): a user's token the scopes of its roles, an API key or a
+   * service token its own. Absent on principals of strategies that predate scopes (roles rule).
+   */
+  scopes?: readonly string[];
+  /** Set for machine principals: an API key (`api_key`) or a service account (`client`). */
+  principal?: 'api_key' | 'client';
+  /** The service account (`client_id`) of a client-credentials token. */
+  clientId?: string;
 }
 
 export interface IssuedAccessToken {

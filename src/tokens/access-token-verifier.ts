@@ -7,6 +7,7 @@ import jsonwebtoken, {
 import type { KeyObject } from 'node:crypto';
 import type { JwtAlgorithm } from '../config/env.validation.js';
 import type { Role } from '../users/role.js';
+import { scopesOfRoles } from '../users/scopes.js';
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims } from './access-token-claims.js';
 import { InvalidAccessTokenError, RevokedAccessTokenError } from './access-token.errors.js';
 import { VerifiedTokens } from './verified-tokens.js';
@@ -108,9 +109,14 @@ export class AccessTokenVerifier {
   }
 
   private notRevoked(claims: AccessTokenClaims): AccessTokenClaims {
-    if (this.options.isRevoked?.(claims.sessionId)) {
-      throw new RevokedAccessTokenError('session revoked');
-    }
+    const isRevoked = this.options.isRevoked;
+    if (!isRevoked) return claims;
+    // A service token has no session: it is refused by its own jti, or with its whole client.
+    const revoked =
+      claims.principal === 'client'
+        ? isRevoked(claims.tokenId) || isRevoked(claims.clientId as string)
+        : isRevoked(claims.sessionId);
+    if (revoked) throw new RevokedAccessTokenError('session revoked');
     return claims;
   }
 }
@@ -125,6 +131,7 @@ function claimsFrom(decoded: Jwt): AccessTokenClaims {
   if (typeof exp !== 'number' || typeof iat !== 'number') {
     throw new InvalidAccessTokenError('exp and iat are required');
   }
+  if (payload.client_id !== undefined && sid === undefined) return serviceClaims(payload);
   if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string') {
     throw new InvalidAccessTokenError('sub, jti and sid are required');
   }
@@ -138,5 +145,29 @@ function claimsFrom(decoded: Jwt): AccessTokenClaims {
     tokenId: jti,
     issuedAt: new Date(iat * 1000),
     expiresAt: new Date(exp * 1000),
+    scopes: scopesOfRoles(roles as string[]),
+  };
+}
+
+/**
+ * A client-credentials token (RFC 9068): `sub` and `client_id` name the service account, `scope`
+ * what it may do; no session and no roles.
+ */
+function serviceClaims(payload: JwtPayload): AccessTokenClaims {
+  const { sub, jti, iat, exp, client_id: clientId, scope } = payload;
+  if (typeof sub !== 'string' || typeof jti !== 'string' || sub !== clientId) {
+    throw new InvalidAccessTokenError('sub, jti and client_id are required, and sub = client_id');
+  }
+  if (typeof scope !== 'string') throw new InvalidAccessTokenError('scope is required');
+  return {
+    userId: sub,
+    sessionId: '',
+    roles: [],
+    tokenId: jti,
+    issuedAt: new Date((iat as number) * 1000),
+    expiresAt: new Date((exp as number) * 1000),
+    scopes: scope.split(' ').filter(Boolean),
+    principal: 'client',
+    clientId: sub,
   };
 }

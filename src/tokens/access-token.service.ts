@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { jwtConfig } from '../config/jwt.config.js';
 import type { Role } from '../users/role.js';
+import { scopesOfRoles } from '../users/scopes.js';
 import { ACCESS_TOKEN_TYPE, type IssuedAccessToken } from './access-token-claims.js';
 import { SigningKeys } from './signing-keys.js';
 
@@ -46,6 +47,48 @@ export class AccessTokenService {
         tokenId,
         issuedAt: new Date(issuedAt * 1000),
         expiresAt: new Date((issuedAt + expiresIn) * 1000),
+        scopes: scopesOfRoles(user.roles),
+      },
+    };
+  }
+
+  /**
+   * A client-credentials token (RFC 9068 claims): `sub` = `client_id` = the service account,
+   * `scope` space-separated, no `sid` (no session: revoked by its `jti` or with its client).
+   */
+  issueForClient(clientId: string, scopes: readonly string[]): IssuedAccessToken {
+    const { kid, algorithm, key } = this.keys.signing;
+    const tokenId = randomUUID();
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresIn = this.config.accessTokenTtlSeconds;
+    const scope = scopes.join(' ');
+    const token = this.jwt.sign(
+      { client_id: clientId, scope, iat: issuedAt },
+      {
+        privateKey: key,
+        algorithm,
+        keyid: kid,
+        header: { alg: algorithm, typ: ACCESS_TOKEN_TYPE },
+        subject: clientId,
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        expiresIn,
+        jwtid: tokenId,
+      },
+    );
+    return {
+      token,
+      expiresIn,
+      claims: {
+        userId: clientId,
+        sessionId: '',
+        roles: [],
+        tokenId,
+        issuedAt: new Date(issuedAt * 1000),
+        expiresAt: new Date((issuedAt + expiresIn) * 1000),
+        scopes: [...scopes],
+        principal: 'client',
+        clientId,
       },
     };
   }

@@ -28,6 +28,14 @@ export async function notifyRevoked(manager: EntityManager, sessionIds: string[]
   }
 }
 
+/** Another module's cache kept current through the feed's connection (API keys, say). */
+export interface FeedSubscriber {
+  /** A notification on the subscriber's channel. */
+  receive(payload: string): void;
+  /** The feed had a gap (or is deaf): notifications may have been lost; forget what is cached. */
+  reset(): void;
+}
+
 /**
  * Keeps `RevokedSessions` current with the other instances' revocations through PostgreSQL
  * LISTEN/NOTIFY on a dedicated connection (ADR 0004, ADR 0013). The order closes every gap:
@@ -50,6 +58,7 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
   private retryTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly subscribers = new Map<string, FeedSubscriber>();
 
   constructor(
     private readonly revoked: RevokedSessions,
@@ -63,6 +72,14 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
    */
   isCurrent(now = Date.now()): boolean {
     return !this.config.databaseUrl || now - this.confirmedAt <= this.config.feedTimeoutMs;
+  }
+
+  /**
+   * Delivers `channel`'s notifications to `subscriber` too, on the same connection. Call before
+   * the application bootstraps (from a constructor or `onModuleInit`).
+   */
+  subscribe(channel: string, subscriber: FeedSubscriber): void {
+    this.subscribers.set(channel, subscriber);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -93,13 +110,19 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: REVOCATION_FEED_APPLICATION,
     });
-    client.on('notification', (message) => this.receive(message.payload));
+    client.on('notification', (message) => {
+      const subscriber = this.subscribers.get(message.channel);
+      if (subscriber) subscriber.receive(message.payload ?? '');
+      else this.receive(message.payload);
+    });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
+      for (const channel of this.subscribers.keys()) await client.query(`LISTEN ${channel}`);
       await this.revoked.load();
+      for (const subscriber of this.subscribers.values()) subscriber.reset();
       if (this.stopped) {
         await client.end();
         return false;
@@ -158,6 +181,7 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     clearTimeout(this.heartbeatTimer);
     if (this.stopped) return;
     this.logger.error(`Revocation feed lost${error ? `: ${error.message}` : ''}; reconnecting`);
+    for (const subscriber of this.subscribers.values()) subscriber.reset();
     // With the heartbeat still in flight, end() destroys the socket rather than wait on the peer.
     void client.end().catch(() => undefined);
     this.scheduleReconnect();

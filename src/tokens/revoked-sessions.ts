@@ -11,7 +11,8 @@ import { sessionsConfig } from '../config/sessions.config.js';
 import { AccessTokenLifetimes, LIFETIME_RENEWAL_SECONDS } from './access-token-lifetimes.js';
 
 /**
- * The revoked sessions whose access tokens may still be unexpired, held in memory so that
+ * The revoked sessions whose access tokens may still be unexpired (and the `jti`s of revoked
+ * service tokens and the ids of deleted service accounts, which have no session), held in memory so that
  * verifying a token is a map lookup, never a query. An entry is kept until its revocation plus
  * the longest access-token lifetime still in use by any instance (`AccessTokenLifetimes`) and
  * this instance's clock tolerance, after which every token carrying that `sid` has expired.
@@ -55,9 +56,13 @@ export class RevokedSessions implements OnApplicationBootstrap, OnApplicationShu
   /** Loads every revocation still within retention (at start, and after a gap in the feed). */
   async load(): Promise<void> {
     await this.renewRetention();
+    // Sessions, and the ids of service tokens (jti) and deleted clients, which have no session.
     const rows: { id: string; revoked_at: Date }[] = await this.dataSource.query(
       `SELECT id, revoked_at FROM sessions
-        WHERE revoked_at IS NOT NULL AND revoked_at > now() - make_interval(secs => $1)`,
+        WHERE revoked_at IS NOT NULL AND revoked_at > now() - make_interval(secs => $1)
+       UNION ALL
+       SELECT id, revoked_at FROM revoked_token_ids
+        WHERE revoked_at > now() - make_interval(secs => $1)`,
       [this.retentionSeconds],
     );
     for (const row of rows) this.add([row.id], new Date(row.revoked_at));

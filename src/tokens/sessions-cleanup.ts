@@ -46,6 +46,12 @@ export class SessionsCleanup {
         OR revoked_at < now() - make_interval(secs => $2)`,
       [retentionSeconds],
     );
+    await deleteInBatches(
+      this.dataSource,
+      'revoked_token_ids',
+      'revoked_at < now() - make_interval(secs => $2)',
+      [retentionSeconds],
+    );
     if (refreshTokens || sessions) {
       this.logger.log(`Deleted ${refreshTokens} refresh tokens and ${sessions} sessions`);
     }

@@ -50,7 +50,8 @@ export type RevocationReason =
   | 'user_disabled'
   | 'roles_changed'
   | 'user_deleted'
-  | 'credentials_changed';
+  | 'credentials_changed'
+  | 'token_revoked';
 
 type Rotation =
   | { outcome: 'rotated'; session: RotatedSession; revokedIds?: undefined }

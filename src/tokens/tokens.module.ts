@@ -8,12 +8,14 @@ import { AccessTokenLifetimes } from './access-token-lifetimes.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import { AccessTokenService } from './access-token.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import { RefreshTokenLookup } from './refresh-token-lookup.js';
 import { RevocationFeed } from './revocation-feed.js';
 import { RevokedSessions } from './revoked-sessions.js';
 import { Session } from './session.entity.js';
 import { SessionsCleanup } from './sessions-cleanup.js';
 import { SessionsService } from './sessions.service.js';
 import { SigningKeys } from './signing-keys.js';
+import { TokenRevocations } from './token-revocations.js';
 import { loadSigningKeys } from './signing-keys.loader.js';
 import { UserEventsListener } from './user-events.listener.js';
 
@@ -48,12 +50,16 @@ import { UserEventsListener } from './user-events.listener.js';
     RevocationFeed,
     SessionsCleanup,
     UserEventsListener,
+    TokenRevocations,
+    RefreshTokenLookup,
   ],
   exports: [
     AccessTokenService,
     AccessTokenVerifier,
     SessionsService,
     SigningKeys,
+    TokenRevocations,
+    RefreshTokenLookup,
     // Readiness reports whether revocations are being followed.
     RevocationFeed,
   ],

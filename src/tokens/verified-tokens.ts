@@ -33,7 +33,11 @@ export class VerifiedTokens {
 
   /** Remembers a token that has just verified; its claims are frozen, as they are shared. */
   remember(token: string, claims: AccessTokenClaims, now: number): AccessTokenClaims {
-    const shared = Object.freeze({ ...claims, roles: Object.freeze([...claims.roles]) });
+    const shared = Object.freeze({
+      ...claims,
+      roles: Object.freeze([...claims.roles]),
+      ...(claims.scopes && { scopes: Object.freeze([...claims.scopes]) }),
+    });
     if (this.entries.size >= this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value as string);
     }

@@ -23,7 +23,8 @@ export interface TestApp {
 }
 
 interface StartOptions {
-  listen?: boolean;
+  /** Serve on a loopback port too: a free one, or this one (when the issuer URL names it). */
+  listen?: boolean | number;
   /**
    * Where the app's JSON log lines go, to read them. nestjs-pino builds one logger per process
    * (here: per test file), from the first app's settings: pass it to the file's first app.
@@ -42,7 +43,7 @@ async function start(
   const app = await createApp({ logDestination: options.logDestination, modules: options.modules });
   let url: string | undefined;
   if (options.listen) {
-    await app.listen(0, '127.0.0.1');
+    await app.listen(typeof options.listen === 'number' ? options.listen : 0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   } else {
     await app.init();

@@ -1,7 +1,8 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestPath } from '../request-path.js';
-import { internalErrorResponse, toErrorResponse } from './error-response.js';
+import { internalErrorResponse, toErrorResponse, type ErrorResponse } from './error-response.js';
+import { OAUTH_ERROR_CODES } from './error-codes.js';
 import { bearerChallenge } from './www-authenticate.js';
 
 /**
@@ -23,7 +24,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // Unexpected errors with their stack; an outage (503) one line each, not a stack per request.
     if (body.statusCode === 503) this.logger.warn(`${where}: ${error.message}`);
     else if (body.statusCode >= 500) this.logger.error(`${where}: ${error.message}`, error.stack);
-    const challenge = bearerChallenge(body.statusCode, body.code, body.message);
+    const details = body.details as { requiredScopes?: string[] } | undefined;
+    const challenge = bearerChallenge(
+      body.statusCode,
+      body.code,
+      body.message,
+      details?.requiredScopes,
+    );
     if (challenge) reply.header('www-authenticate', challenge);
     const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)
       ?.retryAfterSeconds;
@@ -32,6 +39,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
       .status(body.statusCode)
       .header('content-type', 'application/json; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send({ ...body, requestId: request.id });
+      .send({ ...body, ...oauthSpelling(request.url, body), requestId: request.id });
   }
+}
+
+/**
+ * On the OAuth endpoints, RFC 6749 §5.2's spelling beside the API's own fields: `error` is the
+ * code (`invalid_client`, `invalid_grant`…) and `error_description` the message, which is what
+ * standard OAuth client libraries read.
+ */
+function oauthSpelling(url: string, body: ErrorResponse) {
+  if (!requestPath(url).startsWith('/oauth/')) return undefined;
+  if (OAUTH_ERROR_CODES.has(body.code))
+    return { error: body.code, error_description: body.message };
+  // Any other 400 there (a malformed body, say) is a malformed OAuth request.
+  if (body.statusCode === 400) return { error: 'invalid_request', error_description: body.message };
+  return undefined;
 }

@@ -7,6 +7,12 @@ export const ErrorCode = {
   BadRequest: 'bad_request',
   ValidationFailed: 'validation_failed',
   InvalidJson: 'invalid_json',
+  // 400/401 from /oauth/* (RFC 6749 §5.2)
+  InvalidRequest: 'invalid_request',
+  InvalidClient: 'invalid_client',
+  InvalidScope: 'invalid_scope',
+  UnsupportedGrantType: 'unsupported_grant_type',
+  UnsupportedTokenType: 'unsupported_token_type',
   // 401 (RFC 6750 §3: invalid_token when a token was presented)
   MissingToken: 'missing_token',
   InvalidToken: 'invalid_token',
@@ -19,6 +25,10 @@ export const ErrorCode = {
   SessionExpired: 'session_expired',
   // 403
   InsufficientRole: 'insufficient_role',
+  /** RFC 6750 §3.1: the token lacks a scope the route needs. */
+  InsufficientScope: 'insufficient_scope',
+  /** An API key may only carry scopes its owner has. */
+  ScopeNotHeld: 'scope_not_held',
   InvalidCurrentPassword: 'invalid_current_password',
   Forbidden: 'forbidden',
   // 404, 405, 408, 409, 413, 414, 415, 429, 431
@@ -48,4 +58,15 @@ export const INVALID_TOKEN_CODES: ReadonlySet<string> = new Set([
   ErrorCode.InvalidToken,
   ErrorCode.TokenExpired,
   ErrorCode.TokenRevoked,
+]);
+
+/** The error codes of RFC 6749 §5.2, which /oauth/* answers in their standard spelling. */
+export const OAUTH_ERROR_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.InvalidRequest,
+  ErrorCode.InvalidClient,
+  ErrorCode.InvalidGrant,
+  ErrorCode.InvalidScope,
+  ErrorCode.UnsupportedGrantType,
+  ErrorCode.UnsupportedTokenType,
+  ErrorCode.InsufficientScope,
 ]);

@@ -66,4 +66,23 @@ describe('bearerChallenge', () => {
   ])('is undefined for status %s (code %s)', (status, code) => {
     expect(bearerChallenge(status, code, 'message')).toBeUndefined();
   });
+
+  describe('scopes and clients', () => {
+    it('names the scopes a 403 insufficient_scope needs (RFC 6750 §3)', () => {
+      expect(
+        bearerChallenge(403, 'insufficient_scope', 'Needs projects:write', ['projects:write']),
+      ).toBe(
+        'Bearer realm="sentinel", error="insufficient_scope", scope="projects:write", error_description="Needs projects:write"',
+      );
+      expect(bearerChallenge(403, 'insufficient_scope', 'For users')).toBe(
+        'Bearer realm="sentinel", error="insufficient_scope", error_description="For users"',
+      );
+    });
+
+    it('answers invalid_client with the Basic challenge (RFC 6749 §5.2)', () => {
+      expect(bearerChallenge(401, 'invalid_client', 'Client authentication failed')).toBe(
+        'Basic realm="sentinel"',
+      );
+    });
+  });
 });

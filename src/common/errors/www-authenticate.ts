@@ -8,9 +8,18 @@ const quote = (value: string) => `"${value.replace(/["\\\x00-\x1f\x7f]/g, ' ')}"
 /**
  * The `WWW-Authenticate` challenge for an error response, or undefined when none is due.
  * RFC 6750 §3: every 401 carries the Bearer challenge; `error="invalid_token"` only when a token
- * was presented and refused; `error="insufficient_scope"` on a 403 for a missing role.
+ * was presented and refused; `error="insufficient_scope"` on a 403 for a missing role or scope.
  */
-export function bearerChallenge(status: number, code: string, message: string): string | undefined {
+export function bearerChallenge(
+  status: number,
+  code: string,
+  message: string,
+  scopes: readonly string[] = [],
+): string | undefined {
+  if (status === 401 && code === ErrorCode.InvalidClient) {
+    // RFC 6749 §5.2: the scheme the client authenticates with.
+    return `Basic realm=${quote(REALM)}`;
+  }
   if (status === 401) {
     const base = `Bearer realm=${quote(REALM)}`;
     if (!INVALID_TOKEN_CODES.has(code)) return base;
@@ -18,6 +27,11 @@ export function bearerChallenge(status: number, code: string, message: string): 
   }
   if (status === 403 && code === ErrorCode.InsufficientRole) {
     return `Bearer realm=${quote(REALM)}, error="insufficient_scope", error_description=${quote(message)}`;
+  }
+  if (status === 403 && code === ErrorCode.InsufficientScope) {
+    // RFC 6750 §3: the scope the request needs, so a client knows what to ask for.
+    const scope = scopes.length > 0 ? `, scope=${quote(scopes.join(' '))}` : '';
+    return `Bearer realm=${quote(REALM)}, error="insufficient_scope"${scope}, error_description=${quote(message)}`;
   }
   return undefined;
 }

@@ -1,0 +1,36 @@
+import { Controller, Delete, Get, HttpCode } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '../auth/decorators/roles.decorator.js';
+import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
+import { UuidParam } from '../common/validation/uuid-param.decorator.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeyResponseDto } from './dto/api-key-response.dto.js';
+
+/** Administrators: any user's API keys. */
+@ApiTags('api-keys')
+@Roles('admin')
+@Controller('users/:id/api-keys')
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id' })
+export class AdminApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [ApiKeyResponseDto] })
+  async list(@UuidParam() userId: string): Promise<ApiKeyResponseDto[]> {
+    return (await this.apiKeys.list(userId)).map(ApiKeyResponseDto.from);
+  }
+
+  @Delete(':keyId')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted: refused at once by every instance' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such key of that user' })
+  async remove(@UuidParam() userId: string, @UuidParam('keyId') keyId: string): Promise<void> {
+    await this.apiKeys.remove(userId, keyId);
+  }
+}

@@ -1,0 +1,55 @@
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '../auth/decorators/roles.decorator.js';
+import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
+import { UuidParam } from '../common/validation/uuid-param.decorator.js';
+import { ClientResponseDto } from './dto/client-response.dto.js';
+import { ClientWithSecretResponseDto } from './dto/client-with-secret-response.dto.js';
+import { CreateClientDto } from './dto/create-client.dto.js';
+import { ServiceClientsService } from './service-clients.service.js';
+
+/** Administrators: service accounts (clients of `POST /oauth/token`). */
+@ApiTags('clients')
+@Roles('admin')
+@Controller('clients')
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id or body' })
+export class ClientsController {
+  constructor(private readonly clients: ServiceClientsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: ClientWithSecretResponseDto })
+  async create(@Body() dto: CreateClientDto): Promise<ClientWithSecretResponseDto> {
+    return ClientWithSecretResponseDto.withSecret(await this.clients.create(dto.name, dto.scopes));
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [ClientResponseDto] })
+  async list(): Promise<ClientResponseDto[]> {
+    return (await this.clients.list()).map(ClientResponseDto.from);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted: its tokens are refused at once' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async remove(@UuidParam() id: string): Promise<void> {
+    await this.clients.remove(id);
+  }
+
+  @Post(':id/secret')
+  @ApiCreatedResponse({
+    type: ClientWithSecretResponseDto,
+    description: 'A new secret; the old one works for CLIENT_SECRET_OVERLAP more',
+  })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async rotateSecret(@UuidParam() id: string): Promise<ClientWithSecretResponseDto> {
+    return ClientWithSecretResponseDto.withSecret(await this.clients.rotateSecret(id));
+  }
+}
