@@ -71,6 +71,10 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'health_live',
           'health_ready',
           'jwks_public_keys',
+          'oauth_metadata_metadata',
+          'oauth_token',
+          'oauth_introspect',
+          'oauth_revoke',
         ].sort(),
       );
     });
@@ -79,9 +83,13 @@ describe('platform: health, OpenAPI, errors, schema', () => {
       const isProtected = operations.filter((operation) => operation.security?.length !== 0);
       expect(isProtected.length).toBeGreaterThanOrEqual(8);
       for (const operation of isProtected) {
+        // Routes that name scopes also take an API key or a service token (ADR 0016).
+        const scoped = operation.security?.length === 3;
         expect({ id: operation.operationId, security: operation.security }).toEqual({
           id: operation.operationId,
-          security: [{ bearer: [] }],
+          security: scoped
+            ? [{ bearer: [] }, { 'api-key': [] }, { oauth2: expect.any(Array) }]
+            : [{ bearer: [] }],
         });
         expect(JSON.stringify(operation.responses['401'])).toContain(
           '#/components/schemas/ErrorResponseDto',
@@ -135,6 +143,12 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'admin_users_list',
           'admin_users_remove',
           'admin_users_update',
+          'admin_api_keys_list',
+          'admin_api_keys_remove',
+          'clients_create',
+          'clients_list',
+          'clients_remove',
+          'clients_rotate_secret',
         ].sort(),
       );
     });

@@ -1,7 +1,19 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+  type Relation,
+} from 'typeorm';
+import { User } from '../users/user.entity.js';
 
 /** A user's API key (personal access token); the key itself is stored only as its SHA-256. */
 @Entity('api_keys')
+@Unique('UQ_api_keys_key_hash', ['keyHash'])
 export class ApiKey {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_api_keys' })
   id: string;
@@ -9,6 +21,11 @@ export class ApiKey {
   @Index('IDX_api_keys_user_id')
   @Column({ type: 'uuid' })
   userId: string;
+
+  /** A deleted user's keys go with the row. */
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_api_keys_user_id' })
+  user?: Relation<User>;
 
   @Column({ type: 'varchar', length: 100 })
   name: string;
