@@ -8,6 +8,7 @@ import { appConfig } from './config/app.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { jwtConfig } from './config/jwt.config.js';
+import { accountEmailConfig, mailConfig } from './config/mail.config.js';
 import { securityConfig } from './config/security.config.js';
 import { sessionsConfig } from './config/sessions.config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -41,7 +42,15 @@ export class AppModule {
           isGlobal: true,
           cache: true,
           validate: validateEnv,
-          load: [appConfig, databaseConfig, jwtConfig, sessionsConfig, securityConfig],
+          load: [
+            appConfig,
+            databaseConfig,
+            jwtConfig,
+            sessionsConfig,
+            securityConfig,
+            mailConfig,
+            accountEmailConfig,
+          ],
         }),
         EventEmitterModule.forRoot(),
         ScheduleModule.forRoot(),

@@ -98,6 +98,20 @@ function checkTrustProxy(env: EnvironmentVariables): string | undefined {
   return undefined;
 }
 
+function checkMail(env: EnvironmentVariables): string | undefined {
+  if (env.MAIL_URL === undefined && env.NODE_ENV === 'production') {
+    return 'MAIL_URL is required in production: smtp(s)://user:password@host:port, or MAIL_URL=disabled to run without mail';
+  }
+  // The 202 promises a mail either way; without mail it would promise nothing.
+  if (env.MAIL_URL === 'disabled' && !env.REGISTRATION_REVEALS_ACCOUNTS) {
+    return 'REGISTRATION_REVEALS_ACCOUNTS=false needs mail (it answers every registration with a mail); set MAIL_URL';
+  }
+  if (env.PASSWORD_RESET_TTL < 60 && env.NODE_ENV === 'production') {
+    return 'PASSWORD_RESET_TTL must be at least 1m in production (a mail takes time to arrive)';
+  }
+  return undefined;
+}
+
 /** The first problem among the checks above, or undefined. */
 export function problemAcrossVariables(env: EnvironmentVariables): string | undefined {
   return (
@@ -106,6 +120,7 @@ export function problemAcrossVariables(env: EnvironmentVariables): string | unde
     checkLockout(env) ??
     checkTrustProxy(env) ??
     checkRevocationFeed(env) ??
-    checkMetricsPort(env)
+    checkMetricsPort(env) ??
+    checkMail(env)
   );
 }

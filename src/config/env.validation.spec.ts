@@ -192,7 +192,11 @@ describe('validateEnv', () => {
     it.each(['ES256', 'RS256', undefined])(
       'allows production without JWT_SECRET when JWT_ALG is %p (key files sign)',
       (algorithm) => {
-        const env = validateEnv({ NODE_ENV: 'production', JWT_ALG: algorithm });
+        const env = validateEnv({
+          NODE_ENV: 'production',
+          JWT_ALG: algorithm,
+          MAIL_URL: 'disabled',
+        });
 
         expect(env.NODE_ENV).toBe('production');
         expect(env.JWT_ALG).toBe(algorithm ?? 'ES256');

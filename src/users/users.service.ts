@@ -62,20 +62,28 @@ export class UsersService {
   async authenticate(
     email: string,
     password: string,
-  ): Promise<Pick<User, 'id' | 'roles' | 'sessionsValidAfter'> | null> {
+  ): Promise<Pick<User, 'id' | 'roles' | 'sessionsValidAfter' | 'emailVerifiedAt'> | null> {
     // Raw, for the columns it needs: sign-in CPU is what the argon2 threads run short of.
     const [user] = await this.statements.query<
-      Pick<User, 'id' | 'roles' | 'passwordHash' | 'disabledAt' | 'sessionsValidAfter'>
+      Pick<
+        User,
+        'id' | 'roles' | 'passwordHash' | 'disabledAt' | 'sessionsValidAfter' | 'emailVerifiedAt'
+      >
     >(
-      'find_credentials',
+      'find_credentials_verified',
       `SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt",
-              sessions_valid_after AS "sessionsValidAfter"
+              sessions_valid_after AS "sessionsValidAfter", email_verified_at AS "emailVerifiedAt"
          FROM users WHERE email = $1`,
       [normalizeEmail(email)],
     );
     const matches = await this.hasher.verify(user?.passwordHash ?? null, password);
     return matches && user && user.disabledAt === null
-      ? { id: user.id, roles: user.roles, sessionsValidAfter: user.sessionsValidAfter }
+      ? {
+          id: user.id,
+          roles: user.roles,
+          sessionsValidAfter: user.sessionsValidAfter,
+          emailVerifiedAt: user.emailVerifiedAt,
+        }
       : null;
   }
 

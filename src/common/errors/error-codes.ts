@@ -7,6 +7,7 @@ export const ErrorCode = {
   BadRequest: 'bad_request',
   ValidationFailed: 'validation_failed',
   InvalidJson: 'invalid_json',
+  InvalidOrExpiredToken: 'invalid_or_expired_token',
   // 401 (RFC 6750 §3: invalid_token when a token was presented)
   MissingToken: 'missing_token',
   InvalidToken: 'invalid_token',
@@ -20,6 +21,7 @@ export const ErrorCode = {
   // 403
   InsufficientRole: 'insufficient_role',
   InvalidCurrentPassword: 'invalid_current_password',
+  EmailNotVerified: 'email_not_verified',
   Forbidden: 'forbidden',
   // 404, 405, 408, 409, 413, 414, 415, 429, 431
   NotFound: 'not_found',
@@ -28,6 +30,7 @@ export const ErrorCode = {
   EmailTaken: 'email_taken',
   SelfLockout: 'self_lockout',
   LastAdmin: 'last_admin',
+  AlreadyVerified: 'already_verified',
   Conflict: 'conflict',
   PayloadTooLarge: 'payload_too_large',
   UriTooLong: 'uri_too_long',
@@ -39,6 +42,7 @@ export const ErrorCode = {
   InternalError: 'internal_error',
   ServiceUnavailable: 'service_unavailable',
   ServerBusy: 'server_busy',
+  MailDisabled: 'mail_disabled',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
