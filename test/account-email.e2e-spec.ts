@@ -253,6 +253,45 @@ describe('account email flows over SMTP', () => {
       expect(again.body.code).toBe('invalid_or_expired_token');
     });
 
+    it('lets a pending change die with the session that asked, or with a password reset', async () => {
+      const user = await registerWithMail(t, smtp);
+      const thief = await signIn(t.http, user.email, user.password);
+      const first = uniqueEmail('thief');
+      await t.http
+        .post('/users/me/email')
+        .set(bearer(thief.accessToken))
+        .send({ newEmail: first, currentPassword: user.password })
+        .expect(202);
+      const [firstLink] = await smtp.waitFor(first);
+      await t.http.post('/auth/logout').set(bearer(thief.accessToken)).expect(204);
+      const afterLogout = await t.http
+        .post('/auth/email/confirm')
+        .send({ token: linkToken(firstLink) })
+        .expect(400);
+      expect(afterLogout.body.code).toBe('invalid_or_expired_token');
+
+      const again = await signIn(t.http, user.email, user.password);
+      const second = uniqueEmail('thief');
+      await t.http
+        .post('/users/me/email')
+        .set(bearer(again.accessToken))
+        .send({ newEmail: second, currentPassword: user.password })
+        .expect(202);
+      const [secondLink] = await smtp.waitFor(second);
+      // The owner resets the password (mails so far: verification, two notices, then the reset).
+      await t.http.post('/auth/password/forgot').send({ email: user.email }).expect(202);
+      const reset = (await smtp.waitFor(user.email, 4))[3];
+      await t.http
+        .post('/auth/password/reset')
+        .send({ token: linkToken(reset), newPassword: password() })
+        .expect(204);
+      const afterReset = await t.http
+        .post('/auth/email/confirm')
+        .send({ token: linkToken(secondLink) })
+        .expect(400);
+      expect(afterReset.body.code).toBe('invalid_or_expired_token');
+    });
+
     it('answers 409 email_taken for a taken address (REGISTRATION_REVEALS_ACCOUNTS=true)', async () => {
       const user = await registerWithMail(t, smtp);
       const taken = await registerWithMail(t, smtp);

@@ -106,6 +106,13 @@ function checkMail(env: EnvironmentVariables): string | undefined {
   if (env.MAIL_URL === 'disabled' && !env.REGISTRATION_REVEALS_ACCOUNTS) {
     return 'REGISTRATION_REVEALS_ACCOUNTS=false needs mail (it answers every registration with a mail); set MAIL_URL';
   }
+  if (
+    env.NODE_ENV === 'production' &&
+    env.MAIL_URL !== 'disabled' &&
+    /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(env.APP_URL)
+  ) {
+    return 'APP_URL must be set in production to the web app the links in mails open (e.g. https://app.example.com)';
+  }
   if (env.PASSWORD_RESET_TTL < 60 && env.NODE_ENV === 'production') {
     return 'PASSWORD_RESET_TTL must be at least 1m in production (a mail takes time to arrive)';
   }

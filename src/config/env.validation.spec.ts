@@ -539,7 +539,10 @@ describe('validateEnv', () => {
         'smtps://mail.example.com',
         'disabled',
       ]) {
-        expect(validateEnv({ NODE_ENV: 'production', MAIL_URL: url }).MAIL_URL).toBe(url);
+        expect(
+          validateEnv({ NODE_ENV: 'production', MAIL_URL: url, APP_URL: 'https://a.example' })
+            .MAIL_URL,
+        ).toBe(url);
       }
       expect(validateEnv({}).MAIL_URL).toBeUndefined();
     });
@@ -564,6 +567,14 @@ describe('validateEnv', () => {
       expect(env.EMAIL_VERIFICATION_TTL).toBe(86400);
       expect(validateEnv({}).PASSWORD_RESET_TTL).toBe(1800);
       expect(configError({ PASSWORD_RESET_TTL: 'soon' }).message).toContain('PASSWORD_RESET_TTL');
+    });
+
+    it('refuses production mail whose links would point to localhost', () => {
+      const production = { NODE_ENV: 'production', MAIL_URL: 'smtp://mail.example.com' };
+      expect(configError(production).message).toContain('APP_URL must be set in production');
+      expect(validateEnv({ ...production, APP_URL: 'https://app.example.com' }).APP_URL).toBe(
+        'https://app.example.com',
+      );
     });
 
     it('refuses hiding accounts at registration without mail (its 202 promises one)', () => {

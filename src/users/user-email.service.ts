@@ -113,6 +113,11 @@ export class UserEmailService {
     passwordHash: string,
     client?: ClientInfo,
   ): Promise<void> {
+    // A pending email change dies with the old password: whoever asked for it may be the thief.
+    await manager.query(
+      `DELETE FROM email_tokens WHERE user_id = $1 AND purpose = 'email_change' AND used_at IS NULL`,
+      [userId],
+    );
     await manager.query(
       `UPDATE users SET password_hash = $2, password_changed_at = now(),
               sessions_valid_after = GREATEST(now(), sessions_valid_after + interval '1 millisecond'),

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import type { ClientInfo } from '../common/client-info.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import type { PaginationQueryDto } from '../common/dto/pagination-query.dto.js';
@@ -14,15 +14,11 @@ import { PreparedStatements } from '../database/prepared-statements.js';
 import type { AdminUpdateUserDto } from './dto/admin-update-user.dto.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import { normalizeEmail } from './dto/email.decorator.js';
-import type { RegisterUserDto } from './dto/register-user.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { nextSecurityStamp } from './security-stamp.js';
 import type { Role } from './role.js';
 import { UserEvent, type UserEventPayload } from './user-events.js';
 import { User, type UserProfile } from './user.entity.js';
-
-const isUniqueViolation = (error: unknown) =>
-  error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === '23505';
 
 @Injectable()
 export class UsersService {
@@ -32,26 +28,6 @@ export class UsersService {
     private readonly events: EventEmitter2,
     private readonly statements: PreparedStatements,
   ) {}
-
-  async register(dto: RegisterUserDto, roles: Role[] = ['user']): Promise<User> {
-    const user = this.users.create({
-      email: normalizeEmail(dto.email),
-      passwordHash: await this.hasher.hash(dto.password),
-      displayName: dto.displayName ?? null,
-      roles,
-    });
-    try {
-      return await this.users.save(user);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictException({
-          code: ErrorCode.EmailTaken,
-          message: 'An account with this email already exists',
-        });
-      }
-      throw error;
-    }
-  }
 
   /**
    * The active user with these credentials, or null. Unknown, disabled and wrong-password cases

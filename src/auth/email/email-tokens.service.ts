@@ -46,7 +46,8 @@ export class EmailTokensService {
   /**
    * Spends the token in one conditional statement, so of two presentations one wins; throws 400
    * `invalid_or_expired_token` otherwise. A verification or reset link also stops working once
-   * the account's address is no longer the one it was sent to, or the account is disabled.
+   * the account's address is no longer the one it was sent to, or the account is disabled; an
+   * email-change link once the session that asked for it has ended (signed out, revoked).
    */
   async consume(
     manager: EntityManager,
@@ -64,6 +65,8 @@ export class EmailTokensService {
           WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL
             AND t.expires_at > now() AND u.id = t.user_id AND u.disabled_at IS NULL
             AND (t.purpose = 'email_change' OR u.email = t.email)
+            AND (t.session_id IS NULL OR EXISTS (
+                  SELECT FROM sessions s WHERE s.id = t.session_id AND s.revoked_at IS NULL))
           RETURNING t.user_id, t.email, t.session_id)
        SELECT * FROM spent`,
       [hashOpaqueToken(token), purpose],
