@@ -4,6 +4,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { mailConfig } from '../src/config/mail.config.js';
+import { EmailTokensCleanup } from '../src/auth/email/email-tokens-cleanup.js';
+import { MailOutboxCleanup } from '../src/mail/mail-outbox-cleanup.js';
 import { MailOutboxWorker } from '../src/mail/mail-outbox.worker.js';
 import { registerUser } from './factories/user.factory.js';
 import { createSmtpSink, type SmtpSink } from './support/smtp-sink.js';
@@ -132,6 +134,41 @@ describe('the mail outbox', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('cleans up: outbox rows done over 30 days ago, spent or expired link tokens; nothing else', async () => {
+    const dataSource = t.app.get(DataSource);
+    await dataSource.query(
+      `INSERT INTO mail_outbox (template, recipient, subject, sent_at, failed_at, text_body)
+       VALUES ('old', 'old-sent@example.com', 'x', now() - interval '31 days', NULL, NULL),
+              ('old', 'old-failed@example.com', 'x', NULL, now() - interval '31 days', NULL),
+              ('old', 'recent@example.com', 'x', now() - interval '29 days', NULL, NULL)`,
+    );
+    expect(await t.app.get(MailOutboxCleanup).run()).toBe(2);
+    const left: { recipient: string }[] = await dataSource.query(
+      `SELECT recipient FROM mail_outbox WHERE template = 'old'`,
+    );
+    expect(left.map((row) => row.recipient)).toEqual(['recent@example.com']);
+
+    const user = await registerUser(t.http);
+    await dataSource.query(
+      `INSERT INTO email_tokens (user_id, purpose, token_hash, email, expires_at, used_at)
+       VALUES ($1, 'password_reset', repeat('a', 64), $2, now() - interval '1 second', NULL),
+              ($1, 'email_change', repeat('b', 64), $2, now() + interval '1 hour', now())`,
+      [user.id, user.email],
+    );
+    const before: { n: number }[] = await dataSource.query(
+      'SELECT count(*)::int AS n FROM email_tokens WHERE user_id = $1',
+      [user.id],
+    );
+    // Those two go; the registration's live verification token stays.
+    expect(await t.app.get(EmailTokensCleanup).run()).toBe(2);
+    const after: { n: number }[] = await dataSource.query(
+      'SELECT count(*)::int AS n FROM email_tokens WHERE user_id = $1',
+      [user.id],
+    );
+    expect(after[0].n).toBe(before[0].n - 2);
+    expect(after[0].n).toBe(1);
   });
 
   it('marks a mail failed after MAIL_MAX_ATTEMPTS, visible in the metrics, and sends it never', async () => {

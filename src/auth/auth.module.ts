@@ -14,6 +14,7 @@ import { AuthService } from './auth.service.js';
 import { EmailChangeController } from './email/email-change.controller.js';
 import { EmailChangeService } from './email/email-change.service.js';
 import { EmailToken } from './email/email-token.entity.js';
+import { EmailTokensCleanup } from './email/email-tokens-cleanup.js';
 import { EmailTokensService } from './email/email-tokens.service.js';
 import { EmailVerificationController } from './email/email-verification.controller.js';
 import { EmailVerificationService } from './email/email-verification.service.js';
@@ -62,6 +63,7 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
   providers: [
     AuthService,
     EmailTokensService,
+    EmailTokensCleanup,
     RegistrationService,
     EmailVerificationService,
     PasswordResetService,

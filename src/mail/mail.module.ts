@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailOutboxCleanup } from './mail-outbox-cleanup.js';
 import { MailOutboxEntry } from './mail-outbox.entity.js';
 import { MailOutboxWorker } from './mail-outbox.worker.js';
 import { MailService } from './mail.service.js';
@@ -7,7 +8,7 @@ import { MailService } from './mail.service.js';
 /** Mail through a transactional outbox: `MailService.enqueue` inside the caller's transaction. */
 @Module({
   imports: [TypeOrmModule.forFeature([MailOutboxEntry])],
-  providers: [MailService, MailOutboxWorker],
+  providers: [MailService, MailOutboxWorker, MailOutboxCleanup],
   exports: [MailService],
 })
 export class MailModule {}
