@@ -71,6 +71,11 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'health_live',
           'health_ready',
           'jwks_public_keys',
+          // The mailed links are followed without a session (issue 13).
+          'auth_verify_email',
+          'auth_forgot_password',
+          'auth_reset_password',
+          'auth_confirm_email_change',
         ].sort(),
       );
     });
@@ -135,6 +140,7 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'admin_users_list',
           'admin_users_remove',
           'admin_users_update',
+          'admin_users_verify_email',
         ].sort(),
       );
     });

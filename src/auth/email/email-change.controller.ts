@@ -5,6 +5,7 @@ import {
   ApiConflictResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
+  ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -40,6 +41,7 @@ export class EmailChangeController {
     description: '`email_taken` (only with REGISTRATION_REVEALS_ACCOUNTS=true)',
   })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`mail_disabled`' })
+  @ApiOperation({ operationId: 'users_change_email' })
   async request(
     @CurrentUser() user: AuthUser,
     @Body() dto: ChangeEmailDto,
@@ -57,6 +59,7 @@ export class EmailChangeController {
   @ApiNoContentResponse({ description: 'The address changed; other sessions are signed out' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`invalid_or_expired_token`' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`email_taken`' })
+  @ApiOperation({ operationId: 'auth_confirm_email_change' })
   async confirm(@Body() dto: LinkTokenDto, @Client() client: ClientInfo): Promise<void> {
     await this.change.confirm(dto.token, client);
   }

@@ -1,16 +1,34 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { User } from '../../users/user.entity.js';
 
 export type EmailTokenPurpose = 'verify_email' | 'password_reset' | 'email_change';
 
 /** A link token of the email flows: single use, expiring, stored as its SHA-256 only. */
 @Entity('email_tokens')
 @Index('IDX_email_tokens_user_purpose', ['userId', 'purpose'])
+@Check(
+  'CHK_email_tokens_purpose',
+  `"purpose" IN ('verify_email', 'password_reset', 'email_change')`,
+)
 export class EmailToken {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_email_tokens' })
   id: string;
 
   @Column({ type: 'uuid' })
   userId: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_email_tokens_user' })
+  user?: User;
 
   @Column({ type: 'varchar', length: 20 })
   purpose: EmailTokenPurpose;

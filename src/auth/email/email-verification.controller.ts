@@ -4,6 +4,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNoContentResponse,
+  ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -29,6 +30,7 @@ export class EmailVerificationController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The address is verified' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`invalid_or_expired_token`' })
+  @ApiOperation({ operationId: 'auth_verify_email' })
   async verify(@Body() dto: LinkTokenDto, @Client() client: ClientInfo): Promise<void> {
     await this.verification.verify(dto.token, client);
   }
@@ -39,6 +41,7 @@ export class EmailVerificationController {
   @ApiAcceptedResponse({ type: MailQueuedResponseDto, description: 'A new link is on its way' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`already_verified`' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`mail_disabled`' })
+  @ApiOperation({ operationId: 'auth_resend_verification' })
   async resend(@CurrentUser() user: AuthUser): Promise<MailQueuedResponseDto> {
     await this.verification.resend(user.userId);
     return MailQueuedResponseDto.of('verification_sent');

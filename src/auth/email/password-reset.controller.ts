@@ -3,6 +3,7 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiNoContentResponse,
+  ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -31,6 +32,7 @@ export class PasswordResetController {
   })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`mail_disabled`' })
+  @ApiOperation({ operationId: 'auth_forgot_password' })
   forgot(@Body() dto: ForgotPasswordDto): MailQueuedResponseDto {
     this.reset.forgot(dto.email);
     return MailQueuedResponseDto.of('reset_requested');
@@ -43,6 +45,7 @@ export class PasswordResetController {
   @ApiNoContentResponse({ description: 'Password changed; every session is signed out' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`invalid_or_expired_token`' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
+  @ApiOperation({ operationId: 'auth_reset_password' })
   async resetPassword(@Body() dto: ResetPasswordDto, @Client() client: ClientInfo): Promise<void> {
     await this.reset.reset(dto.token, dto.newPassword, client);
   }
