@@ -73,6 +73,7 @@ export async function startSystems({ baseline, argon2, lookup, cpuProf, nodeArgs
         ...database.env,
         ...JWT,
         NODE_ENV: 'production',
+        MAIL_URL: 'disabled',
         JWT_ALG: 'HS256',
         JWT_SECRET: secret,
         LOG_LEVEL: 'warn',

@@ -10,6 +10,7 @@ import { clientsConfig } from './config/clients.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { jwtConfig } from './config/jwt.config.js';
+import { accountEmailConfig, mailConfig } from './config/mail.config.js';
 import { securityConfig } from './config/security.config.js';
 import { sessionsConfig } from './config/sessions.config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -50,6 +51,8 @@ export class AppModule {
             sessionsConfig,
             securityConfig,
             clientsConfig,
+            mailConfig,
+            accountEmailConfig,
           ],
         }),
         EventEmitterModule.forRoot(),

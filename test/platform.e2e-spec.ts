@@ -75,6 +75,11 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'oauth_token',
           'oauth_introspect',
           'oauth_revoke',
+          // The mailed links are followed without a session (issue 13).
+          'auth_verify_email',
+          'auth_forgot_password',
+          'auth_reset_password',
+          'auth_confirm_email_change',
         ].sort(),
       );
     });
@@ -149,6 +154,7 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'clients_list',
           'clients_remove',
           'clients_rotate_secret',
+          'admin_users_verify_email',
         ].sort(),
       );
     });

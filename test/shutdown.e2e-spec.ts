@@ -28,6 +28,7 @@ describe('graceful shutdown on SIGTERM', () => {
         ...process.env,
         ...database.env,
         NODE_ENV: 'production',
+        MAIL_URL: 'disabled',
         PORT: String(port),
         JWT_ALG: 'HS256',
         JWT_SECRET: randomBytes(48).toString('base64url'),

@@ -18,7 +18,7 @@ describe('Swagger UI options', () => {
 
   it('keeps the token across reloads outside production, and not in production', async () => {
     expect(await persistAuthorization(t)).toBe('true');
-    t = await t.restart({ NODE_ENV: 'production' });
+    t = await t.restart({ NODE_ENV: 'production', MAIL_URL: 'disabled' });
     expect(await persistAuthorization(t)).toBe('false');
   });
 });

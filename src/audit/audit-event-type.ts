@@ -15,6 +15,9 @@ export const AUDIT_EVENT_TYPES = [
   'user_disabled',
   'roles_changed',
   'user_deleted',
+  'password_reset',
+  'email_changed',
+  'email_verified',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -83,6 +83,21 @@ export class AuditListener {
     this.account('user_deleted', event);
   }
 
+  @OnEvent(UserEvent.PasswordReset)
+  passwordReset(event: UserEventPayload): void {
+    this.account('password_reset', event);
+  }
+
+  @OnEvent(UserEvent.EmailChanged)
+  emailChanged(event: UserEventPayload): void {
+    this.account('email_changed', event);
+  }
+
+  @OnEvent(UserEvent.EmailVerified)
+  emailVerified(event: UserEventPayload): void {
+    this.account('email_verified', event);
+  }
+
   /**
    * The email as typed (normalized) is the point of a sign-in record, also for an unknown
    * account; the password never is. A failure names no account, so the subject is found by that

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
@@ -38,6 +39,8 @@ import { Public } from './decorators/public.decorator.js';
 import { RateLimited } from './decorators/rate-limited.decorator.js';
 import { SignedIn } from './decorators/signed-in.decorator.js';
 import { LoginDto } from './dto/login.dto.js';
+import { MailQueuedResponseDto } from './email/dto/mail-queued-response.dto.js';
+import { RegistrationService } from './email/registration.service.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { SessionResponseDto } from './dto/session-response.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
@@ -51,18 +54,35 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly registration: RegistrationService,
     @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
   ) {}
 
+  /** Also queues the verification mail (REGISTRATION_REVEALS_ACCOUNTS decides 201 or 202). */
   @Public()
   @RateLimited()
   @Post('register')
-  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiCreatedResponse({ type: UserResponseDto, description: 'REGISTRATION_REVEALS_ACCOUNTS=true' })
+  @ApiAcceptedResponse({
+    type: MailQueuedResponseDto,
+    description: 'REGISTRATION_REVEALS_ACCOUNTS=false: whether or not the address had an account',
+  })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid or unknown fields' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: '`email_taken`' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: '`email_taken` (REGISTRATION_REVEALS_ACCOUNTS=true)',
+  })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
-  async register(@Body() dto: RegisterUserDto): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.register(dto));
+  async register(
+    @Body() dto: RegisterUserDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserResponseDto | MailQueuedResponseDto> {
+    const id = await this.registration.register(dto);
+    if (!this.registration.revealsAccounts) {
+      reply.status(202);
+      return MailQueuedResponseDto.of('verification_sent');
+    }
+    return UserResponseDto.from(await this.users.findProfile(id!));
   }
 
   /** Credentials are checked by the `'local'` Passport strategy (`LocalAuthGuard`). */

@@ -4,12 +4,23 @@ import type { ConfigType } from '@nestjs/config';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { securityConfig } from '../config/security.config.js';
+import { MailModule } from '../mail/mail.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountLockout } from './account-lockout.entity.js';
 import { AdminSessionsController } from './admin-sessions.controller.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { EmailChangeController } from './email/email-change.controller.js';
+import { EmailChangeService } from './email/email-change.service.js';
+import { EmailToken } from './email/email-token.entity.js';
+import { EmailTokensCleanup } from './email/email-tokens-cleanup.js';
+import { EmailTokensService } from './email/email-tokens.service.js';
+import { EmailVerificationController } from './email/email-verification.controller.js';
+import { EmailVerificationService } from './email/email-verification.service.js';
+import { PasswordResetController } from './email/password-reset.controller.js';
+import { PasswordResetService } from './email/password-reset.service.js';
+import { RegistrationService } from './email/registration.service.js';
 import { JwksController } from './jwks.controller.js';
 import { LoginAttempt } from './login-attempt.entity.js';
 import { LoginAttemptsCleanup } from './login-attempts-cleanup.js';
@@ -37,7 +48,8 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     TokensModule,
     UsersModule,
     RateLimitModule,
-    TypeOrmModule.forFeature([LoginAttempt, AccountLockout]),
+    MailModule,
+    TypeOrmModule.forFeature([LoginAttempt, AccountLockout, EmailToken]),
   ],
   controllers: [
     AuthController,
@@ -45,9 +57,18 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     SessionsController,
     AdminSessionsController,
     JwksController,
+    EmailVerificationController,
+    PasswordResetController,
+    EmailChangeController,
   ],
   providers: [
     AuthService,
+    EmailTokensService,
+    EmailTokensCleanup,
+    RegistrationService,
+    EmailVerificationService,
+    PasswordResetService,
+    EmailChangeService,
     LoginLockout,
     LoginAttemptsCleanup,
     JwtStrategy,

@@ -1,9 +1,12 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { ClientInfo } from '../common/client-info.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
+import { accountEmailConfig } from '../config/mail.config.js';
+import { UserEmailService } from '../users/user-email.service.js';
 import type { ChangePasswordDto } from '../users/dto/change-password.dto.js';
 import type { Role } from '../users/role.js';
 import { ServerBusyError } from '../users/server-busy.error.js';
@@ -24,6 +27,12 @@ const isWrongCurrentPassword = (error: unknown) =>
   error instanceof ForbiddenException &&
   (error.getResponse() as { code?: unknown }).code === ErrorCode.InvalidCurrentPassword;
 
+const emailNotVerified = () =>
+  new ForbiddenException({
+    code: ErrorCode.EmailNotVerified,
+    message: 'Confirm your email address first (see the mail, or ask for a new one)',
+  });
+
 @Injectable()
 export class AuthService {
   constructor(
@@ -32,6 +41,9 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly lockout: LoginLockout,
     private readonly events: EventEmitter2,
+    private readonly userEmails: UserEmailService,
+    @Inject(accountEmailConfig.KEY)
+    private readonly emailConfig: ConfigType<typeof accountEmailConfig>,
   ) {}
 
   /**
@@ -53,7 +65,38 @@ export class AuthService {
       return null;
     }
     await this.lockout.succeeded(ticket);
-    return { ...user, email };
+    const { emailVerifiedAt, ...signedIn } = user;
+    // The password was right, so 403 rather than 401: the client should not ask for it again.
+    if (this.emailConfig.requireVerifiedEmail && emailVerifiedAt === null) {
+      throw emailNotVerified();
+    }
+    return { ...signedIn, email };
+  }
+
+  /**
+   * The caller's current password, checked as a sign-in attempt (counted against the lockout
+   * first, as `changePassword`): 403 `invalid_current_password` when wrong. Returns their email.
+   */
+  async confirmCurrentPassword(
+    user: AuthUser,
+    password: string,
+    client: ClientInfo,
+  ): Promise<string> {
+    const { email } = await this.users.findProfile(user.userId);
+    const ticket = await this.beginAttempt(email, client);
+    const matches = await this.unlessBusy(
+      ticket,
+      this.userEmails.passwordMatches(user.userId, password),
+    );
+    if (!matches) {
+      this.emitLocks(email, client, await this.lockout.failed(ticket));
+      throw new ForbiddenException({
+        code: ErrorCode.InvalidCurrentPassword,
+        message: 'The current password is wrong',
+      });
+    }
+    await this.lockout.succeeded(ticket);
+    return email;
   }
 
   /**
@@ -97,6 +140,13 @@ export class AuthService {
 
   /** Rotates the refresh token; the new access token carries the user's current roles. */
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenResponseDto> {
+    // Only sessions opened on a proven address live on (one query, only with the setting on).
+    if (
+      this.emailConfig.requireVerifiedEmail &&
+      (await this.sessions.openedUnverified(refreshToken))
+    ) {
+      throw emailNotVerified();
+    }
     const session = await this.sessions.rotate(refreshToken, client);
     return this.tokens({ id: session.userId, roles: session.roles }, session);
   }

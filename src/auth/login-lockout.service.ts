@@ -163,6 +163,15 @@ export class LoginLockout {
     );
   }
 
+  /** Forgets every count and lock of this email (a password reset proved the owner). */
+  async clear(email: string): Promise<void> {
+    await this.dataSource.query(
+      `WITH address AS (DELETE FROM login_attempts WHERE email = $1)
+       DELETE FROM account_lockouts WHERE email = $1`,
+      [email],
+    );
+  }
+
   /**
    * An attempt that never reached a verdict (the server was too busy to check it): given back to
    * both counts, so that load does not lock anyone out.

@@ -107,6 +107,27 @@ function checkIssuer(env: EnvironmentVariables): string | undefined {
   return undefined;
 }
 
+function checkMail(env: EnvironmentVariables): string | undefined {
+  if (env.MAIL_URL === undefined && env.NODE_ENV === 'production') {
+    return 'MAIL_URL is required in production: smtp(s)://user:password@host:port, or MAIL_URL=disabled to run without mail';
+  }
+  // The 202 promises a mail either way; without mail it would promise nothing.
+  if (env.MAIL_URL === 'disabled' && !env.REGISTRATION_REVEALS_ACCOUNTS) {
+    return 'REGISTRATION_REVEALS_ACCOUNTS=false needs mail (it answers every registration with a mail); set MAIL_URL';
+  }
+  if (
+    env.NODE_ENV === 'production' &&
+    env.MAIL_URL !== 'disabled' &&
+    /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(env.APP_URL)
+  ) {
+    return 'APP_URL must be set in production to the web app the links in mails open (e.g. https://app.example.com)';
+  }
+  if (env.PASSWORD_RESET_TTL < 60 && env.NODE_ENV === 'production') {
+    return 'PASSWORD_RESET_TTL must be at least 1m in production (a mail takes time to arrive)';
+  }
+  return undefined;
+}
+
 /** The first problem among the checks above, or undefined. */
 export function problemAcrossVariables(env: EnvironmentVariables): string | undefined {
   return (
@@ -116,6 +137,7 @@ export function problemAcrossVariables(env: EnvironmentVariables): string | unde
     checkTrustProxy(env) ??
     checkRevocationFeed(env) ??
     checkMetricsPort(env) ??
-    checkIssuer(env)
+    checkIssuer(env) ??
+    checkMail(env)
   );
 }

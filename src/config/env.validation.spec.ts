@@ -192,7 +192,11 @@ describe('validateEnv', () => {
     it.each(['ES256', 'RS256', undefined])(
       'allows production without JWT_SECRET when JWT_ALG is %p (key files sign)',
       (algorithm) => {
-        const env = validateEnv({ NODE_ENV: 'production', JWT_ALG: algorithm });
+        const env = validateEnv({
+          NODE_ENV: 'production',
+          JWT_ALG: algorithm,
+          MAIL_URL: 'disabled',
+        });
 
         expect(env.NODE_ENV).toBe('production');
         expect(env.JWT_ALG).toBe(algorithm ?? 'ES256');
@@ -218,7 +222,12 @@ describe('validateEnv', () => {
     });
 
     it('accepts production with a strong secret', () => {
-      const env = validateEnv({ NODE_ENV: 'production', JWT_ALG: 'HS256', JWT_SECRET: SECRET });
+      const env = validateEnv({
+        NODE_ENV: 'production',
+        JWT_ALG: 'HS256',
+        JWT_SECRET: SECRET,
+        MAIL_URL: 'disabled',
+      });
 
       expect(env.NODE_ENV).toBe('production');
       expect(env.JWT_ALG).toBe('HS256');
@@ -353,10 +362,11 @@ describe('validateEnv', () => {
     });
 
     it('accepts a hop count or a list in production', () => {
-      expect(validateEnv({ NODE_ENV: 'production', TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
-      expect(
-        validateEnv({ NODE_ENV: 'production', TRUST_PROXY: '10.0.0.0/8' }).TRUST_PROXY,
-      ).toEqual(['10.0.0.0/8']);
+      const production = { NODE_ENV: 'production', MAIL_URL: 'disabled' };
+      expect(validateEnv({ ...production, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+      expect(validateEnv({ ...production, TRUST_PROXY: '10.0.0.0/8' }).TRUST_PROXY).toEqual([
+        '10.0.0.0/8',
+      ]);
     });
   });
 
@@ -536,6 +546,67 @@ describe('validateEnv', () => {
       expect(configError({ PORT: '3000', METRICS_PORT: '3000' }).message).toContain(
         'METRICS_PORT must differ from PORT',
       );
+    });
+  });
+
+  describe('mail', () => {
+    it('refuses production without MAIL_URL, in one line saying what to set', () => {
+      const { message } = configError({ NODE_ENV: 'production', JWT_ALG: 'ES256' });
+      expect(message).toBe(
+        'Invalid configuration: MAIL_URL is required in production: smtp(s)://user:password@host:port, or MAIL_URL=disabled to run without mail',
+      );
+    });
+
+    it('accepts smtp://, smtps:// and disabled; writes files when unset outside production', () => {
+      for (const url of [
+        'smtp://u:p@mail.example.com:587',
+        'smtps://mail.example.com',
+        'disabled',
+      ]) {
+        expect(
+          validateEnv({ NODE_ENV: 'production', MAIL_URL: url, APP_URL: 'https://a.example' })
+            .MAIL_URL,
+        ).toBe(url);
+      }
+      expect(validateEnv({}).MAIL_URL).toBeUndefined();
+    });
+
+    it.each(['http://mail.example.com', 'mail.example.com', 'smtp://', 'off'])(
+      'rejects MAIL_URL=%p naming it',
+      (url) => {
+        expect(configError({ MAIL_URL: url }).message).toContain('MAIL_URL must be');
+      },
+    );
+
+    it('rejects link paths without {token} and an APP_URL that is not http(s)', () => {
+      expect(configError({ MAIL_LINK_RESET: '/reset' }).message).toContain('MAIL_LINK_RESET');
+      expect(configError({ APP_URL: 'ftp://x' }).message).toContain('APP_URL');
+      expect(configError({ APP_URL: 'https://x/?a=1' }).message).toContain('APP_URL');
+    });
+
+    it('reads the link lifetimes as durations, with the issue’s defaults', () => {
+      const env = validateEnv({ PASSWORD_RESET_TTL: '15m', EMAIL_CHANGE_TTL: '2h' });
+      expect(env.PASSWORD_RESET_TTL).toBe(900);
+      expect(env.EMAIL_CHANGE_TTL).toBe(7200);
+      expect(env.EMAIL_VERIFICATION_TTL).toBe(86400);
+      expect(validateEnv({}).PASSWORD_RESET_TTL).toBe(1800);
+      expect(configError({ PASSWORD_RESET_TTL: 'soon' }).message).toContain('PASSWORD_RESET_TTL');
+    });
+
+    it('refuses production mail whose links would point to localhost', () => {
+      const production = { NODE_ENV: 'production', MAIL_URL: 'smtp://mail.example.com' };
+      expect(configError(production).message).toContain('APP_URL must be set in production');
+      expect(validateEnv({ ...production, APP_URL: 'https://app.example.com' }).APP_URL).toBe(
+        'https://app.example.com',
+      );
+    });
+
+    it('refuses hiding accounts at registration without mail (its 202 promises one)', () => {
+      const { message } = configError({
+        MAIL_URL: 'disabled',
+        REGISTRATION_REVEALS_ACCOUNTS: 'false',
+      });
+      expect(message).toContain('REGISTRATION_REVEALS_ACCOUNTS=false needs mail');
     });
   });
 

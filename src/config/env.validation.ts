@@ -279,6 +279,93 @@ export class EnvironmentVariables {
   @Min(2)
   @Max(300)
   REVOCATION_FEED_TIMEOUT = 5;
+
+  /**
+   * `smtp://user:password@host:587` or `smtps://…:465`; `disabled`: no mail (the routes that need
+   * it answer 503); unset: `.eml` files under `DATA_DIR/mail` (refused in production).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(smtps?:\/\/\S+|disabled)$/, {
+    message: 'MAIL_URL must be an smtp:// or smtps:// URL, or disabled',
+  })
+  MAIL_URL?: string;
+
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'Sentinel <no-reply@localhost>';
+
+  /** The base of the links in mails (the web app that shows the verify/reset pages). */
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'APP_URL must be an http(s):// URL without query, e.g. https://app.example.com',
+  })
+  APP_URL = 'http://localhost:3000';
+
+  @Matches(/^\/\S*\{token\}\S*$/, {
+    message: 'MAIL_LINK_VERIFY must be a path containing {token}, e.g. /verify-email?token={token}',
+  })
+  MAIL_LINK_VERIFY = '/verify-email?token={token}';
+
+  @Matches(/^\/\S*\{token\}\S*$/, {
+    message:
+      'MAIL_LINK_RESET must be a path containing {token}, e.g. /reset-password?token={token}',
+  })
+  MAIL_LINK_RESET = '/reset-password?token={token}';
+
+  @Matches(/^\/\S*\{token\}\S*$/, {
+    message:
+      'MAIL_LINK_EMAIL_CHANGE must be a path containing {token}, e.g. /confirm-email?token={token}',
+  })
+  MAIL_LINK_EMAIL_CHANGE = '/confirm-email?token={token}';
+
+  /** Deliveries tried per mail before it is marked failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  MAIL_MAX_ATTEMPTS = 8;
+
+  /** The first retry's delay; each next one doubles (capped at an hour). */
+  @Transform(toDuration)
+  @IsInt({ message: 'MAIL_RETRY_DELAY must be a duration such as 30s' })
+  @Min(1)
+  @Max(3600)
+  MAIL_RETRY_DELAY = 30;
+
+  /** How often the outbox worker looks for mail to send (it is also woken after each request). */
+  @Transform(toDuration)
+  @IsInt({ message: 'MAIL_POLL_INTERVAL must be a duration such as 5s' })
+  @Min(1)
+  @Max(3600)
+  MAIL_POLL_INTERVAL = 5;
+
+  @Transform(toDuration)
+  @IsInt({ message: 'EMAIL_VERIFICATION_TTL must be a duration such as 24h' })
+  @Min(60)
+  @Max(30 * 86400)
+  EMAIL_VERIFICATION_TTL = 24 * 3600;
+
+  @Transform(toDuration)
+  @IsInt({ message: 'PASSWORD_RESET_TTL must be a duration such as 30m' })
+  @Min(1)
+  @Max(86400)
+  PASSWORD_RESET_TTL = 30 * 60;
+
+  @Transform(toDuration)
+  @IsInt({ message: 'EMAIL_CHANGE_TTL must be a duration such as 1h' })
+  @Min(1)
+  @Max(7 * 86400)
+  EMAIL_CHANGE_TTL = 3600;
+
+  /** true: register answers 201/409 (today's); false: 202 whatever the address, and a mail. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'REGISTRATION_REVEALS_ACCOUNTS must be true or false' })
+  REGISTRATION_REVEALS_ACCOUNTS = true;
+
+  /** true: an unverified account's correct sign-in is refused (403 `email_not_verified`). */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'REQUIRE_VERIFIED_EMAIL must be true or false' })
+  REQUIRE_VERIFIED_EMAIL = false;
 }
 
 function firstMessage(error: ValidationError): string {

@@ -9,6 +9,8 @@ import { NormalizeUserEmails1796000200100 } from '../../migrations/1796000200100
 import { CreateAccessTokenLifetimes1796000300000 } from '../../migrations/1796000300000-CreateAccessTokenLifetimes.js';
 import { AddRefreshTokenSuccessor1796000400000 } from '../../migrations/1796000400000-AddRefreshTokenSuccessor.js';
 import { AddUserEmailVerifiedAt1796050000000 } from '../../migrations/1796050000000-AddUserEmailVerifiedAt.js';
+import { CreateMailOutbox1796100000000 } from '../../migrations/1796100000000-CreateMailOutbox.js';
+import { CreateEmailTokens1796100010000 } from '../../migrations/1796100010000-CreateEmailTokens.js';
 import { CreateApiKeysAndClients1796140000000 } from '../../migrations/1796140000000-CreateApiKeysAndClients.js';
 
 /**
@@ -27,5 +29,7 @@ export const MIGRATIONS = [
   CreateAccessTokenLifetimes1796000300000,
   AddRefreshTokenSuccessor1796000400000,
   AddUserEmailVerifiedAt1796050000000,
+  CreateMailOutbox1796100000000,
+  CreateEmailTokens1796100010000,
   CreateApiKeysAndClients1796140000000,
 ];

@@ -21,7 +21,15 @@ export function pinoLevel(level: LogLevel): Level {
 }
 
 /** Fields that hold a secret wherever they appear in a logged object. */
-const SECRET_FIELDS = ['password', 'currentPassword', 'newPassword', 'refreshToken', 'accessToken'];
+const SECRET_FIELDS = [
+  'password',
+  'currentPassword',
+  'newPassword',
+  'refreshToken',
+  'accessToken',
+  // A mailed link's token (verification, reset, email change).
+  'token',
+];
 
 /**
  * pino's redaction has no recursive wildcard (`**`), so each field is listed at the top level and

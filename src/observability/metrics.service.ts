@@ -3,9 +3,11 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 
 export type LoginOutcome = 'success' | 'invalid_credentials' | 'locked';
 export type RefreshOutcome = 'success' | 'retried' | 'reuse_detected' | 'refused';
+export type MailOutcome = 'sent' | 'retrying' | 'failed';
 
 const LOGIN_OUTCOMES: LoginOutcome[] = ['success', 'invalid_credentials', 'locked'];
 const REFRESH_OUTCOMES: RefreshOutcome[] = ['success', 'retried', 'reuse_detected', 'refused'];
+const MAIL_OUTCOMES: MailOutcome[] = ['sent', 'retrying', 'failed'];
 
 /** The label of requests no route matched (404s): one series, whatever URL was asked for. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -63,11 +65,19 @@ export class MetricsService implements OnModuleDestroy {
     registers: [this.registry],
   });
 
+  readonly mailDeliveries = new Counter({
+    name: 'sentinel_mail_deliveries_total',
+    help: 'Outbox delivery attempts, by outcome (failed: the last allowed attempt failed; never sent)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // Every known outcome is exported from the start, at 0, so that rate() sees the first one.
     for (const outcome of LOGIN_OUTCOMES) this.logins.inc({ outcome }, 0);
     for (const outcome of REFRESH_OUTCOMES) this.refreshes.inc({ outcome }, 0);
+    for (const outcome of MAIL_OUTCOMES) this.mailDeliveries.inc({ outcome }, 0);
   }
 
   /**

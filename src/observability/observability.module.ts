@@ -6,6 +6,7 @@ import { appConfig } from '../config/app.config.js';
 import { securityConfig } from '../config/security.config.js';
 import { AuthMetricsListener } from './auth-metrics.listener.js';
 import { HttpMetricsHook } from './http-metrics.hook.js';
+import { MailMetricsListener } from './mail-metrics.listener.js';
 import { createLoggerParams } from './logger-params.js';
 import { MetricsServer } from './metrics-server.js';
 import { MetricsController } from './metrics.controller.js';
@@ -46,6 +47,7 @@ export class ObservabilityModule {
         ? [
             MetricsService,
             AuthMetricsListener,
+            MailMetricsListener,
             HttpMetricsHook,
             ...(separatePort ? [MetricsServer] : []),
           ]

@@ -51,7 +51,9 @@ export type RevocationReason =
   | 'roles_changed'
   | 'user_deleted'
   | 'credentials_changed'
-  | 'token_revoked';
+  | 'token_revoked'
+  | 'password_reset'
+  | 'email_changed';
 
 type Rotation =
   | { outcome: 'rotated'; session: RotatedSession; revokedIds?: undefined }
@@ -172,6 +174,23 @@ export class SessionsService {
     this.emit(TokenEvent.RefreshRefused, refused);
     if (result.outcome === 'session_expired') throw refreshRefused.sessionExpired();
     throw refreshRefused.invalid();
+  }
+
+  /**
+   * Whether this refresh token's session was opened while its account's address was unproven
+   * (REQUIRE_VERIFIED_EMAIL: such sessions are not refreshed). False for an unknown token: the
+   * rotation refuses it as usual.
+   */
+  async openedUnverified(refreshToken: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM refresh_tokens rt
+         JOIN sessions s ON s.id = rt.session_id
+         JOIN users u ON u.id = s.user_id
+        WHERE rt.token_hash = $1
+          AND (u.email_verified_at IS NULL OR u.email_verified_at > s.created_at)`,
+      [hashRefreshToken(refreshToken)],
+    );
+    return rows.length > 0;
   }
 
   private async rotateOnce(presented: string): Promise<Rotation> {

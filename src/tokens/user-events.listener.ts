@@ -44,6 +44,29 @@ export class UserEventsListener {
     await this.sessions.revokeAllOfUser(userId, 'roles_changed', { actorId, client });
   }
 
+  /** Within the reset's transaction: whoever held the old password is signed out with it. */
+  @OnEvent(UserEvent.PasswordReset, { promisify: true, suppressErrors: false })
+  async passwordReset({ userId, actorId, client, manager }: UserEventPayload): Promise<void> {
+    await this.sessions.revokeAllOfUser(userId, 'password_reset', { actorId, client, manager });
+  }
+
+  /** Within the change's transaction; the session that asked for the change stays. */
+  @OnEvent(UserEvent.EmailChanged, { promisify: true, suppressErrors: false })
+  async emailChanged({
+    userId,
+    actorId,
+    client,
+    manager,
+    keepSessionId,
+  }: UserEventPayload): Promise<void> {
+    await this.sessions.revokeAllOfUser(userId, 'email_changed', {
+      exceptSessionId: keepSessionId,
+      actorId,
+      client,
+      manager,
+    });
+  }
+
   @OnEvent(UserEvent.Deleting, { promisify: true, suppressErrors: false })
   async deleting({ userId, actorId, client, manager }: UserEventPayload): Promise<void> {
     await this.sessions.revokeAllOfUser(userId, 'user_deleted', { actorId, client, manager });

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -18,6 +18,7 @@ import { UuidParam } from '../common/validation/uuid-param.decorator.js';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto.js';
 import { UserPageResponseDto } from './dto/user-page-response.dto.js';
 import { UserResponseDto } from './dto/user-response.dto.js';
+import { UserEmailService } from './user-email.service.js';
 import { UsersService } from './users.service.js';
 
 /** User administration. */
@@ -26,7 +27,10 @@ import { UsersService } from './users.service.js';
 @Controller('users')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed id or body' })
 export class AdminUsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly userEmails: UserEmailService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: UserPageResponseDto })
@@ -66,5 +70,18 @@ export class AdminUsersController {
     @Client() client: ClientInfo,
   ): Promise<void> {
     await this.users.remove(admin.userId, id, client);
+  }
+
+  /** An administrator vouches for the address (audited as `email_verified`). */
+  @Post(':id/verify-email')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The address counts as verified' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async verifyEmail(
+    @CurrentUser() admin: AuthUser,
+    @UuidParam() id: string,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    await this.userEmails.verifyByAdmin(admin.userId, id, client);
   }
 }

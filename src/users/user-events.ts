@@ -17,6 +17,12 @@ export const UserEvent = {
   RolesChanged: 'user.roles_changed',
   /** Emitted before the row is deleted, while its sessions can still be found. */
   Deleting: 'user.deleting',
+  /** A password set through a reset link, within its transaction (`manager`): every session ends. */
+  PasswordReset: 'user.password_reset',
+  /** A confirmed new address, within its transaction (`manager`): other sessions end. */
+  EmailChanged: 'user.email_changed',
+  /** The address was proven: the link, or an administrator's word (`details.by`). */
+  EmailVerified: 'user.email_verified',
 } as const;
 
 export interface UserEventPayload {
@@ -32,7 +38,7 @@ export interface UserEventPayload {
   /** The user's new security stamp (`PasswordChanging`). */
   sessionsValidAfter?: Date;
   /**
-   * The transaction the change is made in (`Deleting`): the listener's writes commit or roll
+   * The transaction the change is made in (`Deleting`, `PasswordReset`, `EmailChanged`): the listener's writes commit or roll
    * back with it. On the embedded database the pool has one connection, so a listener must not
    * wait for another one while this transaction holds it.
    */

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import type { ClientInfo } from '../common/client-info.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import type { PaginationQueryDto } from '../common/dto/pagination-query.dto.js';
@@ -14,15 +14,11 @@ import { PreparedStatements } from '../database/prepared-statements.js';
 import type { AdminUpdateUserDto } from './dto/admin-update-user.dto.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import { normalizeEmail } from './dto/email.decorator.js';
-import type { RegisterUserDto } from './dto/register-user.dto.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { nextSecurityStamp } from './security-stamp.js';
 import type { Role } from './role.js';
 import { UserEvent, type UserEventPayload } from './user-events.js';
 import { User, type UserProfile } from './user.entity.js';
-
-const isUniqueViolation = (error: unknown) =>
-  error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === '23505';
 
 @Injectable()
 export class UsersService {
@@ -33,26 +29,6 @@ export class UsersService {
     private readonly statements: PreparedStatements,
   ) {}
 
-  async register(dto: RegisterUserDto, roles: Role[] = ['user']): Promise<User> {
-    const user = this.users.create({
-      email: normalizeEmail(dto.email),
-      passwordHash: await this.hasher.hash(dto.password),
-      displayName: dto.displayName ?? null,
-      roles,
-    });
-    try {
-      return await this.users.save(user);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictException({
-          code: ErrorCode.EmailTaken,
-          message: 'An account with this email already exists',
-        });
-      }
-      throw error;
-    }
-  }
-
   /**
    * The active user with these credentials, or null. Unknown, disabled and wrong-password cases
    * all cost one argon2 verification, so response time does not reveal which accounts exist.
@@ -62,20 +38,28 @@ export class UsersService {
   async authenticate(
     email: string,
     password: string,
-  ): Promise<Pick<User, 'id' | 'roles' | 'sessionsValidAfter'> | null> {
+  ): Promise<Pick<User, 'id' | 'roles' | 'sessionsValidAfter' | 'emailVerifiedAt'> | null> {
     // Raw, for the columns it needs: sign-in CPU is what the argon2 threads run short of.
     const [user] = await this.statements.query<
-      Pick<User, 'id' | 'roles' | 'passwordHash' | 'disabledAt' | 'sessionsValidAfter'>
+      Pick<
+        User,
+        'id' | 'roles' | 'passwordHash' | 'disabledAt' | 'sessionsValidAfter' | 'emailVerifiedAt'
+      >
     >(
-      'find_credentials',
+      'find_credentials_verified',
       `SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt",
-              sessions_valid_after AS "sessionsValidAfter"
+              sessions_valid_after AS "sessionsValidAfter", email_verified_at AS "emailVerifiedAt"
          FROM users WHERE email = $1`,
       [normalizeEmail(email)],
     );
     const matches = await this.hasher.verify(user?.passwordHash ?? null, password);
     return matches && user && user.disabledAt === null
-      ? { id: user.id, roles: user.roles, sessionsValidAfter: user.sessionsValidAfter }
+      ? {
+          id: user.id,
+          roles: user.roles,
+          sessionsValidAfter: user.sessionsValidAfter,
+          emailVerifiedAt: user.emailVerifiedAt,
+        }
       : null;
   }
 

@@ -13,6 +13,7 @@ export const ErrorCode = {
   InvalidScope: 'invalid_scope',
   UnsupportedGrantType: 'unsupported_grant_type',
   UnsupportedTokenType: 'unsupported_token_type',
+  InvalidOrExpiredToken: 'invalid_or_expired_token',
   // 401 (RFC 6750 §3: invalid_token when a token was presented)
   MissingToken: 'missing_token',
   InvalidToken: 'invalid_token',
@@ -30,6 +31,7 @@ export const ErrorCode = {
   /** An API key may only carry scopes its owner has. */
   ScopeNotHeld: 'scope_not_held',
   InvalidCurrentPassword: 'invalid_current_password',
+  EmailNotVerified: 'email_not_verified',
   Forbidden: 'forbidden',
   // 404, 405, 408, 409, 413, 414, 415, 429, 431
   NotFound: 'not_found',
@@ -38,6 +40,7 @@ export const ErrorCode = {
   EmailTaken: 'email_taken',
   SelfLockout: 'self_lockout',
   LastAdmin: 'last_admin',
+  AlreadyVerified: 'already_verified',
   Conflict: 'conflict',
   PayloadTooLarge: 'payload_too_large',
   UriTooLong: 'uri_too_long',
@@ -49,6 +52,7 @@ export const ErrorCode = {
   InternalError: 'internal_error',
   ServiceUnavailable: 'service_unavailable',
   ServerBusy: 'server_busy',
+  MailDisabled: 'mail_disabled',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

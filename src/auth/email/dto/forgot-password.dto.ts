@@ -1,0 +1,6 @@
+import { EmailField } from '../../../users/dto/email.decorator.js';
+
+export class ForgotPasswordDto {
+  @EmailField()
+  email: string;
+}
