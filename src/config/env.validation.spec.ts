@@ -518,7 +518,12 @@ describe('validateEnv', () => {
     });
 
     it('refuses a plain-http issuer in production, where it is the OAuth endpoints’ base URL', () => {
-      const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, JWT_ALG: 'HS256' };
+      const production = {
+        NODE_ENV: 'production',
+        JWT_SECRET: SECRET,
+        JWT_ALG: 'HS256',
+        MAIL_URL: 'disabled',
+      };
       expect(configError({ ...production, JWT_ISSUER: 'http://auth.example.com' }).message).toBe(
         'Invalid configuration: JWT_ISSUER must be an https:// URL in production (the public base URL of the OAuth endpoints)',
       );
