@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { LoginAttemptsCleanup } from '../src/auth/login-attempts-cleanup.js';
+import { LoginLockout } from '../src/auth/login-lockout.service.js';
 import { bearer } from './factories/session.factory.js';
 import { loginAdmin, registerUser } from './factories/user.factory.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -254,5 +255,48 @@ describe('a failed sign-in racing a successful one', () => {
       const audited = failures.filter((item) => item.userId === user.id).length;
       expect(audited).toBe(rounds[i][1].status === 401 ? 1 : 0);
     });
+  });
+});
+
+/**
+ * Counting an attempt locks the address's row, then the account's; clearing after a success (and
+ * giving back a refused one) took them the other way round, and concurrent sign-ins of one account
+ * from one address could deadlock on PostgreSQL: one of them answered 500. Driven here through
+ * the lockout itself, many at once, without argon2 spacing them out.
+ */
+describe('counting and clearing attempts of one account from one address, in parallel', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      LOGIN_MAX_FAILURES: '1000',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('never deadlock: every statement takes the rows in one order', async () => {
+    const lockout = t.app.get(LoginLockout);
+    const email = `parallel-${randomUUID()}@example.com`;
+    const client = { ip: '198.51.100.7', userAgent: 'lockout-e2e' };
+    const outcomes: PromiseSettledResult<unknown>[] = [];
+    for (let round = 0; round < 25; round++) {
+      const tickets = await Promise.all(
+        Array.from({ length: 6 }, () => lockout.begin(email, client)),
+      );
+      outcomes.push(
+        ...(await Promise.allSettled([
+          ...tickets.slice(0, 3).map((ticket) => lockout.succeeded(ticket)),
+          ...tickets.slice(3, 5).map((ticket) => lockout.released(ticket)),
+          ...Array.from({ length: 6 }, () => lockout.begin(email, client)),
+        ])),
+      );
+    }
+    const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(rejected.map((outcome) => String((outcome as PromiseRejectedResult).reason))).toEqual(
+      [],
+    );
   });
 });

@@ -65,6 +65,15 @@ const lockoutKey = (client: ClientInfo) => (client.ip ? addressKey(client.ip) : 
  * (`RELAXED_COMMIT`): a crash of the database may forget the last moments' counts, which costs an
  * attacker the crash; waiting cost every sign-in two WAL flushes. See ADR 0011.
  */
+/**
+ * Every statement here locks an email's `login_attempts` row before its `account_lockouts` row,
+ * as `begin`'s upserts do (the account's depends on the address's result); two statements taking
+ * them in opposite orders deadlock under concurrent sign-ins from one address. A data-modifying
+ * CTE the main query does not read runs after it, so the account's writes test this count: an
+ * uncorrelated subquery is a one-time filter, evaluated before any row is touched.
+ */
+const ADDRESS_ROW_FIRST = `address_done AS (SELECT count(*) AS rows FROM address)`;
+
 @Injectable()
 export class LoginLockout {
   constructor(
@@ -147,18 +156,21 @@ export class LoginLockout {
 
   async succeeded(ticket: LoginAttemptTicket): Promise<void> {
     // The account row goes once nothing but this attempt is counted in it, as the address's does.
+    // The address's row is written first (ADDRESS_ROW_FIRST), in the order `begin` locks them.
     await this.statements.query(
       'clear_login_attempts',
       `WITH ${RELAXED_COMMIT},
        address AS (
          DELETE FROM login_attempts
-          WHERE email = $1 AND client_address = $2 AND EXISTS (SELECT FROM relaxed_commit)),
+          WHERE email = $1 AND client_address = $2 AND EXISTS (SELECT FROM relaxed_commit)
+         RETURNING 1),
+       ${ADDRESS_ROW_FIRST},
        emptied AS (
          DELETE FROM account_lockouts
           WHERE email = $1 AND failures <= 1 AND locked_until IS NULL
-            AND EXISTS (SELECT FROM relaxed_commit))
+            AND (SELECT rows FROM address_done) >= 0)
        UPDATE account_lockouts SET failures = failures - 1
-        WHERE email = $1 AND failures > 1 AND EXISTS (SELECT FROM relaxed_commit)`,
+        WHERE email = $1 AND failures > 1 AND (SELECT rows FROM address_done) >= 0`,
       [ticket.email, ticket.address],
     );
   }
@@ -180,9 +192,12 @@ export class LoginLockout {
     await this.dataSource.query(
       `WITH address AS (
          UPDATE login_attempts SET failures = failures - 1
-          WHERE email = $1 AND client_address = $2 AND failures > 0 AND locked_until IS NULL)
+          WHERE email = $1 AND client_address = $2 AND failures > 0 AND locked_until IS NULL
+         RETURNING 1),
+       ${ADDRESS_ROW_FIRST}
        UPDATE account_lockouts SET failures = failures - 1
-        WHERE email = $1 AND failures > 0 AND locked_until IS NULL`,
+        WHERE email = $1 AND failures > 0 AND locked_until IS NULL
+          AND (SELECT rows FROM address_done) >= 0`,
       [ticket.email, ticket.address],
     );
   }
