@@ -8,9 +8,11 @@ import { appConfig } from './config/app.config.js';
 import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { jwtConfig } from './config/jwt.config.js';
+import { oidcConfig } from './config/oidc.config.js';
 import { securityConfig } from './config/security.config.js';
 import { sessionsConfig } from './config/sessions.config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { FederationModule } from './federation/federation.module.js';
 import { HealthModule } from './health/health.module.js';
 import {
   ObservabilityModule,
@@ -41,7 +43,7 @@ export class AppModule {
           isGlobal: true,
           cache: true,
           validate: validateEnv,
-          load: [appConfig, databaseConfig, jwtConfig, sessionsConfig, securityConfig],
+          load: [appConfig, databaseConfig, jwtConfig, sessionsConfig, securityConfig, oidcConfig],
         }),
         EventEmitterModule.forRoot(),
         ScheduleModule.forRoot(),
@@ -49,6 +51,7 @@ export class AppModule {
         DatabaseModule,
         UsersModule,
         AuthModule,
+        FederationModule,
         HealthModule,
         ProjectsModule,
         AuditModule,

@@ -15,6 +15,10 @@ export const AUDIT_EVENT_TYPES = [
   'user_disabled',
   'roles_changed',
   'user_deleted',
+  'oidc_login',
+  'oidc_login_failed',
+  'identity_linked',
+  'identity_unlinked',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

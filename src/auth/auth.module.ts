@@ -56,5 +56,7 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
+  // The one way to open a session and issue its tokens, for other sign-in routes (federation).
+  exports: [AuthService],
 })
 export class AuthModule {}

@@ -92,7 +92,7 @@ export class AuthService {
       sessionId: session.sessionId,
       client,
     });
-    return this.tokens(user, session);
+    return this.tokens(user, session, user.amr);
   }
 
   /** Rotates the refresh token; the new access token carries the user's current roles. */
@@ -118,8 +118,9 @@ export class AuthService {
   private tokens(
     user: { id: string; roles: Role[] },
     session: { sessionId: string; refreshToken: string; refreshExpiresAt: Date },
+    amr?: readonly string[],
   ): TokenResponseDto {
-    const access = this.accessTokens.issue(user, session.sessionId);
+    const access = this.accessTokens.issue(user, session.sessionId, amr);
     return {
       accessToken: access.token,
       tokenType: 'Bearer',

@@ -9,6 +9,7 @@ import { NormalizeUserEmails1796000200100 } from '../../migrations/1796000200100
 import { CreateAccessTokenLifetimes1796000300000 } from '../../migrations/1796000300000-CreateAccessTokenLifetimes.js';
 import { AddRefreshTokenSuccessor1796000400000 } from '../../migrations/1796000400000-AddRefreshTokenSuccessor.js';
 import { AddUserEmailVerifiedAt1796050000000 } from '../../migrations/1796050000000-AddUserEmailVerifiedAt.js';
+import { CreateIdentities1796120000000 } from '../../migrations/1796120000000-CreateIdentities.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   CreateAccessTokenLifetimes1796000300000,
   AddRefreshTokenSuccessor1796000400000,
   AddUserEmailVerifiedAt1796050000000,
+  CreateIdentities1796120000000,
 ];

@@ -7,6 +7,8 @@ export const ErrorCode = {
   BadRequest: 'bad_request',
   ValidationFailed: 'validation_failed',
   InvalidJson: 'invalid_json',
+  /** `redirect` is not among OIDC_ALLOWED_REDIRECTS. */
+  InvalidRedirect: 'invalid_redirect',
   // 401 (RFC 6750 §3: invalid_token when a token was presented)
   MissingToken: 'missing_token',
   InvalidToken: 'invalid_token',
@@ -29,6 +31,8 @@ export const ErrorCode = {
   SelfLockout: 'self_lockout',
   LastAdmin: 'last_admin',
   Conflict: 'conflict',
+  /** Unlinking the account's only way to sign in (no password, no other identity). */
+  LastSignInMethod: 'last_sign_in_method',
   PayloadTooLarge: 'payload_too_large',
   UriTooLong: 'uri_too_long',
   UnsupportedMediaType: 'unsupported_media_type',
@@ -39,9 +43,28 @@ export const ErrorCode = {
   InternalError: 'internal_error',
   ServiceUnavailable: 'service_unavailable',
   ServerBusy: 'server_busy',
+  /** An OpenID provider whose metadata could not be discovered (yet). */
+  ProviderUnavailable: 'provider_unavailable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The `error` a provider sign-in's callback puts on the redirect (no JSON body there). Says what
+ * the user can do, never why a validation failed: that is in the audit trail.
+ */
+export const OidcCallbackError = {
+  /** The user refused or cancelled at the provider. */
+  AccessDenied: 'access_denied',
+  /** The email has an account the identity may not join: sign in with the password, then link. */
+  AccountExists: 'account_exists',
+  /** A link flow brought an identity that another account already has. */
+  IdentityTaken: 'identity_taken',
+  /** Anything else: state, nonce, signature, audience, expired code, disabled account… */
+  LoginFailed: 'login_failed',
+} as const;
+
+export type OidcCallbackError = (typeof OidcCallbackError)[keyof typeof OidcCallbackError];
 
 /** Codes meaning "the presented access token is not acceptable" (RFC 6750 error=invalid_token). */
 export const INVALID_TOKEN_CODES: ReadonlySet<string> = new Set([
