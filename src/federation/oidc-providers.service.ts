@@ -41,12 +41,49 @@ interface ProviderState {
   ready: boolean;
 }
 
+/**
+ * The reason of a failure, for the log and the audit trail: openid-client wraps the specific
+ * check (`unexpected ID Token "nonce" claim value`) in a generic error, so the causes are read too
+ * (their messages only: the objects beside them hold the token's claims).
+ */
 const describe = (error: unknown): string => {
-  if (error instanceof client.ResponseBodyError) return `${error.error}: ${error.message}`;
-  if (error instanceof client.AuthorizationResponseError) return `provider said ${error.error}`;
-  const cause = (error as { cause?: { code?: string } })?.cause?.code;
-  return `${(error as Error)?.message ?? String(error)}${cause ? ` (${cause})` : ''}`;
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    if (current instanceof client.ResponseBodyError) parts.push(current.error);
+    parts.push(current.message);
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') parts.push(code);
+    current = current.cause;
+  }
+  return parts.length > 0 ? parts.join(': ') : String(error);
 };
+
+/** What Sentinel reads of a profile: ID token claims win, the rest comes from UserInfo. */
+const PROFILE_CLAIMS = ['email', 'email_verified', 'name'] as const;
+
+/**
+ * The validated ID token's claims, completed from the UserInfo endpoint when the provider keeps
+ * the profile out of the ID token (OIDC Core §5.4 allows it; oidc-provider does by default, Google
+ * does not). openid-client checks that UserInfo's `sub` is the ID token's (§5.3.2).
+ */
+async function withProfile(
+  configuration: client.Configuration,
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+): Promise<IdTokenClaims | undefined> {
+  const claims = tokens.claims();
+  if (!claims || claims.email !== undefined || !configuration.serverMetadata().userinfo_endpoint) {
+    return claims;
+  }
+  const profile = await client.fetchUserInfo(configuration, tokens.access_token, claims.sub);
+  const extra = Object.fromEntries(
+    PROFILE_CLAIMS.filter((name) => profile[name] !== undefined).map((name) => [
+      name,
+      profile[name],
+    ]),
+  );
+  return { ...claims, ...extra };
+}
 
 /**
  * The configured OpenID providers, each an `OidcStrategy` in this app's own Passport instance
@@ -187,9 +224,13 @@ export class OidcProviders implements OnApplicationBootstrap, OnApplicationShutd
         state.strategyName,
         config.scopes.join(' '),
         (tokens, verified) => {
-          const claims = tokens.claims();
-          if (!claims) verified(null, false, { message: 'the provider sent no ID token' });
-          else verified(null, claims);
+          withProfile(configuration, tokens).then(
+            (claims) =>
+              claims
+                ? verified(null, claims)
+                : verified(null, false, { message: 'the provider sent no ID token' }),
+            (error: unknown) => verified(error as Error),
+          );
         },
       );
       this.passport.use(state.strategyName, strategy);

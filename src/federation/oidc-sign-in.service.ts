@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AuthService } from '../auth/auth.service.js';
@@ -29,6 +29,7 @@ export interface FlowStart {
  */
 @Injectable()
 export class OidcSignIn {
+  private readonly logger = new Logger('OidcSignIn');
   constructor(
     private readonly providers: OidcProviders,
     private readonly flows: OidcFlows,
@@ -91,6 +92,7 @@ export class OidcSignIn {
     // Without the browser's flow no redirect can be trusted but the configured default.
     const fallback = allowedReturnTo(undefined, this.config.allowedRedirects)!;
     const refuse = (returnTo: string, refused: CallbackRefused) => {
+      this.logger.warn(`Provider sign-in through "${provider}" refused: ${refused.reason}`);
       this.emit(FederationEvent.OidcLoginFailed, {
         provider,
         userId: refused.userId,
