@@ -1,5 +1,5 @@
 // oidc-provider ships no types; the tests use a few of its calls.
 declare module 'oidc-provider' {
-  const Provider: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const Provider: any;
   export default Provider;
 }
