@@ -164,6 +164,11 @@ describe('route inventory', () => {
         'post /auth/login',
         'post /auth/refresh',
         'post /auth/register',
+        // Provider sign-in (issue 15): the list, the redirect dance and the code exchange.
+        'get /auth/oidc/providers',
+        'get /auth/oidc/{provider}',
+        'get /auth/oidc/{provider}/callback',
+        'post /auth/oidc/exchange',
       ].sort(),
     );
   });
