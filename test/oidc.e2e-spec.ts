@@ -189,6 +189,13 @@ describe('OpenID Connect sign-in (e2e)', () => {
         .send({ email: who.email, password: 'any password at all' })
         .expect(401);
       expect(login.body.code).toBe('invalid_credentials');
+      // No password to change either: the same 403 as a wrong current password.
+      const change = await t.http
+        .post('/users/me/password')
+        .set(bearer(tokens.body.accessToken))
+        .send({ currentPassword: 'any password at all', newPassword: 'a brand new password' })
+        .expect(403);
+      expect(change.body.code).toBe('invalid_current_password');
     });
 
     it('signs a known identity in to the same account, and records oidc_login', async () => {
@@ -340,6 +347,20 @@ describe('OpenID Connect sign-in (e2e)', () => {
         .get(`/auth/oidc/corp?redirect=${encodeURIComponent('https://app.example.test/after?x=1')}`)
         .expect(302);
       expect(ok.headers.location).toContain(idp.issuer);
+    });
+
+    it('odd inputs: 4xx with a code, never a 500', async () => {
+      await providerUp();
+      const twice = await t.http.get('/auth/oidc/corp?redirect=/signed-in&redirect=/profile');
+      expect([twice.status, twice.body.code]).toEqual([400, 'invalid_redirect']);
+      const user = await createUser(t.http);
+      const link = await t.http.post('/users/me/identities/nope').set(bearer(user.accessToken));
+      expect([link.status, link.body.code]).toEqual([404, 'not_found']);
+      const badCode = await t.http.post('/auth/oidc/exchange').send({ code: { $ne: 1 } });
+      expect([badCode.status, badCode.body.code]).toEqual([400, 'validation_failed']);
+      // A callback with no parameters at all starts nothing: it fails like any other.
+      const bare = await t.http.get('/auth/oidc/corp/callback').expect(302);
+      expect(bare.headers.location).toBe('/signed-in?error=login_failed');
     });
 
     it('an unknown provider: 404 with a code', async () => {
