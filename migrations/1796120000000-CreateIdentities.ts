@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Sign-in through OpenID providers (issue 15): accounts that a provider created have no password,
+ * sessions remember that they were opened through a provider (`amr`),
  * the identities linking `(provider, subject)` to a user, the flows under way (state, nonce and
  * PKCE verifier, found again by the browser's cookie on whichever instance the callback reaches)
  * and the one-time codes that the callback hands to the client instead of tokens. Flows and
@@ -12,6 +13,8 @@ export class CreateIdentities1796120000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "users" ALTER COLUMN "password_hash" DROP NOT NULL`);
+    // How the session was signed in when not by password (RFC 8176 "amr"), for its every token.
+    await queryRunner.query(`ALTER TABLE "sessions" ADD "amr" text array`);
     await queryRunner.query(
       `CREATE TABLE "identities" (
          "id" uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -65,6 +68,7 @@ export class CreateIdentities1796120000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "oidc_exchange_codes"`);
     await queryRunner.query(`DROP TABLE "oidc_flows"`);
     await queryRunner.query(`DROP TABLE "identities"`);
+    await queryRunner.query(`ALTER TABLE "sessions" DROP COLUMN "amr"`);
     // Accounts a provider created get a hash no password matches (argon2 refuses to read it):
     // they sign in no more, as without their identities.
     await queryRunner.query(

@@ -81,7 +81,7 @@ export class AuthService {
    * change, a disable or a role change raced the sign-in): those credentials are no longer good.
    */
   async signIn(user: SignInUser, client: ClientInfo): Promise<TokenResponseDto> {
-    const session = await this.sessions.open(user.id, user.sessionsValidAfter, client);
+    const session = await this.sessions.open(user.id, user.sessionsValidAfter, client, user.amr);
     if (!session) {
       this.emit(AuthEvent.LoginFailed, { email: user.email, client });
       throw invalidCredentials();
@@ -98,7 +98,7 @@ export class AuthService {
   /** Rotates the refresh token; the new access token carries the user's current roles. */
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenResponseDto> {
     const session = await this.sessions.rotate(refreshToken, client);
-    return this.tokens({ id: session.userId, roles: session.roles }, session);
+    return this.tokens({ id: session.userId, roles: session.roles }, session, session.amr);
   }
 
   async logout(user: AuthUser, client: ClientInfo): Promise<void> {
