@@ -371,6 +371,18 @@ describe('OpenID Connect sign-in (e2e)', () => {
       expect(bare.headers.location).toBe('/signed-in?error=login_failed');
     });
 
+    it('forwarded headers do not move the callback URL unless TRUST_PROXY trusts them', async () => {
+      await providerUp();
+      const response = await t.http
+        .get('/auth/oidc/corp?redirect=/signed-in')
+        .set('X-Forwarded-Host', 'evil.example')
+        .set('X-Forwarded-Proto', 'https')
+        .expect(302);
+      expect(new URL(response.headers.location).searchParams.get('redirect_uri')).toBe(
+        `${base}/auth/oidc/corp/callback`,
+      );
+    });
+
     it('an unknown provider: 404 with a code', async () => {
       expect((await t.http.get('/auth/oidc/nope').expect(404)).body.code).toBe('not_found');
       expect((await t.http.get('/auth/oidc/nope/callback').expect(404)).body.code).toBe(
@@ -543,6 +555,15 @@ describe('OpenID Connect sign-in (e2e)', () => {
       } finally {
         await second.close();
       }
+    });
+
+    it('PUBLIC_URL, when set, is the base of the callback URL', async () => {
+      t = await t.restart({ PUBLIC_URL: 'https://auth.example.test/' });
+      await waitReady(t.url!);
+      const response = await t.http.get('/auth/oidc/corp?redirect=/signed-in').expect(302);
+      expect(new URL(response.headers.location).searchParams.get('redirect_uri')).toBe(
+        'https://auth.example.test/auth/oidc/corp/callback',
+      );
     });
   });
 });
