@@ -71,6 +71,11 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'health_live',
           'health_ready',
           'jwks_public_keys',
+          // Provider sign-in (issue 15).
+          'oidc_list',
+          'oidc_start',
+          'oidc_callback',
+          'oidc_exchange',
         ].sort(),
       );
     });
