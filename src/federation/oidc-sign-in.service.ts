@@ -80,7 +80,10 @@ export class OidcSignIn {
     return { location: outcome.url, flowSecret };
   }
 
-  /** Where the callback sends the browser: a code, `linked`, or an `error`. Never throws for the provider's or the flow's faults. */
+  /**
+   * Where the callback sends the browser: a code, `linked`, or an `error`. The provider's and the
+   * flow's faults are answers on the redirect, never exceptions.
+   */
   async callback(
     provider: string,
     url: string,
