@@ -11,9 +11,11 @@ import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { jwtConfig } from './config/jwt.config.js';
 import { accountEmailConfig, mailConfig } from './config/mail.config.js';
+import { oidcConfig } from './config/oidc.config.js';
 import { securityConfig } from './config/security.config.js';
 import { sessionsConfig } from './config/sessions.config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { FederationModule } from './federation/federation.module.js';
 import { HealthModule } from './health/health.module.js';
 import {
   ObservabilityModule,
@@ -53,6 +55,7 @@ export class AppModule {
             clientsConfig,
             mailConfig,
             accountEmailConfig,
+            oidcConfig,
           ],
         }),
         EventEmitterModule.forRoot(),
@@ -62,6 +65,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         ClientsModule,
+        FederationModule,
         HealthModule,
         ProjectsModule,
         AuditModule,

@@ -80,6 +80,11 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'auth_forgot_password',
           'auth_reset_password',
           'auth_confirm_email_change',
+          // Provider sign-in (issue 15).
+          'oidc_list',
+          'oidc_start',
+          'oidc_callback',
+          'oidc_exchange',
         ].sort(),
       );
     });

@@ -183,6 +183,11 @@ describe('route inventory', () => {
         'post /auth/password/forgot',
         'post /auth/password/reset',
         'post /auth/email/confirm',
+        // Provider sign-in (issue 15): the list, the redirect dance and the code exchange.
+        'get /auth/oidc/providers',
+        'get /auth/oidc/{provider}',
+        'get /auth/oidc/{provider}/callback',
+        'post /auth/oidc/exchange',
       ].sort(),
     );
   });

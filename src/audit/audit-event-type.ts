@@ -18,6 +18,10 @@ export const AUDIT_EVENT_TYPES = [
   'password_reset',
   'email_changed',
   'email_verified',
+  'oidc_login',
+  'oidc_login_failed',
+  'identity_linked',
+  'identity_unlinked',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

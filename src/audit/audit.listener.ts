@@ -6,6 +6,7 @@ import {
   type SessionEventPayload,
   type SessionsRevokedPayload,
 } from '../tokens/token-events.js';
+import { FederationEvent, type FederationEventPayload } from '../federation/federation-events.js';
 import { UserEvent, type UserEventPayload } from '../users/user-events.js';
 import type { AuditEventType } from './audit-event-type.js';
 import { AuditService } from './audit.service.js';
@@ -98,6 +99,27 @@ export class AuditListener {
     this.account('email_verified', event);
   }
 
+  @OnEvent(FederationEvent.OidcLogin)
+  oidcLogin(event: FederationEventPayload): void {
+    this.federation('oidc_login', event);
+  }
+
+  /** The reason (state, nonce, signature…) is here only: the browser was told `error=…`. */
+  @OnEvent(FederationEvent.OidcLoginFailed)
+  oidcLoginFailed(event: FederationEventPayload): void {
+    this.federation('oidc_login_failed', event);
+  }
+
+  @OnEvent(FederationEvent.IdentityLinked)
+  identityLinked(event: FederationEventPayload): void {
+    this.federation('identity_linked', event);
+  }
+
+  @OnEvent(FederationEvent.IdentityUnlinked)
+  identityUnlinked(event: FederationEventPayload): void {
+    this.federation('identity_unlinked', event);
+  }
+
   /**
    * The email as typed (normalized) is the point of a sign-in record, also for an unknown
    * account; the password never is. A failure names no account, so the subject is found by that
@@ -123,5 +145,12 @@ export class AuditListener {
     { userId, actorId, client, details }: UserEventPayload,
   ): void {
     this.audit.record({ type, userId, actorId, client, details });
+  }
+
+  private federation(
+    type: AuditEventType,
+    { provider, userId, actorId, client, details }: FederationEventPayload,
+  ): void {
+    this.audit.record({ type, userId, actorId, client, details: { provider, ...details } });
   }
 }

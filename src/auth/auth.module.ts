@@ -79,5 +79,7 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
   ],
+  // The one way to open a session and issue its tokens, for other sign-in routes (federation).
+  exports: [AuthService],
 })
 export class AuthModule {}

@@ -124,7 +124,7 @@ export class AuthService {
    * change, a disable or a role change raced the sign-in): those credentials are no longer good.
    */
   async signIn(user: SignInUser, client: ClientInfo): Promise<TokenResponseDto> {
-    const session = await this.sessions.open(user.id, user.sessionsValidAfter, client);
+    const session = await this.sessions.open(user.id, user.sessionsValidAfter, client, user.amr);
     if (!session) {
       this.emit(AuthEvent.LoginFailed, { email: user.email, client });
       throw invalidCredentials();
@@ -135,7 +135,7 @@ export class AuthService {
       sessionId: session.sessionId,
       client,
     });
-    return this.tokens(user, session);
+    return this.tokens(user, session, user.amr);
   }
 
   /** Rotates the refresh token; the new access token carries the user's current roles. */
@@ -148,7 +148,7 @@ export class AuthService {
       throw emailNotVerified();
     }
     const session = await this.sessions.rotate(refreshToken, client);
-    return this.tokens({ id: session.userId, roles: session.roles }, session);
+    return this.tokens({ id: session.userId, roles: session.roles }, session, session.amr);
   }
 
   async logout(user: AuthUser, client: ClientInfo): Promise<void> {
@@ -168,8 +168,9 @@ export class AuthService {
   private tokens(
     user: { id: string; roles: Role[] },
     session: { sessionId: string; refreshToken: string; refreshExpiresAt: Date },
+    amr?: readonly string[],
   ): TokenResponseDto {
-    const access = this.accessTokens.issue(user, session.sessionId);
+    const access = this.accessTokens.issue(user, session.sessionId, amr);
     return {
       accessToken: access.token,
       tokenType: 'Bearer',

@@ -11,4 +11,6 @@ export interface SignInUser {
    * only if it is still current (no password change, disable or role change since).
    */
   sessionsValidAfter: Date;
+  /** How the user was authenticated, when not by password (RFC 8176): `["fed"]`. */
+  amr?: readonly string[];
 }

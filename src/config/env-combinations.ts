@@ -128,6 +128,19 @@ function checkMail(env: EnvironmentVariables): string | undefined {
   return undefined;
 }
 
+function checkOidc(env: EnvironmentVariables): string | undefined {
+  const providers = Array.isArray(env.OIDC_PROVIDERS) ? env.OIDC_PROVIDERS : [];
+  if (providers.length > 0 && env.OIDC_ALLOWED_REDIRECTS.length === 0) {
+    return 'OIDC_ALLOWED_REDIRECTS must name where a provider sign-in may return (e.g. /signed-in)';
+  }
+  // Codes, ID tokens and the client secret cross these connections.
+  const plain = providers.find((provider) => provider.issuer.startsWith('http:'));
+  if (plain && env.NODE_ENV === 'production') {
+    return `OIDC_PROVIDERS "${plain.id}" must have an https issuer in production`;
+  }
+  return undefined;
+}
+
 /** The first problem among the checks above, or undefined. */
 export function problemAcrossVariables(env: EnvironmentVariables): string | undefined {
   return (
@@ -138,6 +151,7 @@ export function problemAcrossVariables(env: EnvironmentVariables): string | unde
     checkRevocationFeed(env) ??
     checkMetricsPort(env) ??
     checkIssuer(env) ??
-    checkMail(env)
+    checkMail(env) ??
+    checkOidc(env)
   );
 }

@@ -640,4 +640,72 @@ describe('validateEnv', () => {
       expect(error.message).toContain(variable);
     });
   });
+
+  describe('OpenID providers', () => {
+    const corp = { id: 'corp', issuer: 'https://idp.example.com', clientId: 'sentinel' };
+    const providers = (list: unknown[], extra: Record<string, unknown> = {}) => ({
+      OIDC_PROVIDERS: JSON.stringify(list),
+      OIDC_ALLOWED_REDIRECTS: '/signed-in, https://app.example.com',
+      ...extra,
+    });
+
+    it('reads the list, defaults scopes and name, and takes the secret from OIDC_<ID>_CLIENT_SECRET first', () => {
+      const env = validateEnv(
+        providers([{ ...corp, id: 'corp-sso', clientSecret: 'inline' }], {
+          OIDC_CORP_SSO_CLIENT_SECRET: 'from-env',
+        }),
+      );
+      expect(env.OIDC_PROVIDERS).toEqual([
+        {
+          id: 'corp-sso',
+          issuer: 'https://idp.example.com',
+          clientId: 'sentinel',
+          clientSecret: 'from-env',
+          scopes: ['openid', 'email', 'profile'],
+          name: 'corp-sso',
+        },
+      ]);
+      expect(env.OIDC_ALLOWED_REDIRECTS).toEqual(['/signed-in', 'https://app.example.com']);
+    });
+
+    it('has no provider by default', () => {
+      expect(validateEnv({}).OIDC_PROVIDERS).toEqual([]);
+      expect(validateEnv({}).OIDC_DISCOVERY_RETRY).toBe(30);
+    });
+
+    it.each<[string, Record<string, unknown>]>([
+      ['OIDC_PROVIDERS is not valid JSON', { OIDC_PROVIDERS: '[{' }],
+      ['OIDC_PROVIDERS must be a JSON list', { OIDC_PROVIDERS: '{}' }],
+      ['needs a "clientSecret" or OIDC_CORP_CLIENT_SECRET', providers([corp])],
+      ['needs an "id"', providers([{ ...corp, id: 'Corp!', clientSecret: 's' }])],
+      ['http(s) "issuer"', providers([{ ...corp, issuer: 'ftp://x', clientSecret: 's' }])],
+      ['"openid"', providers([{ ...corp, clientSecret: 's', scopes: ['email'] }])],
+      [
+        'names "corp" twice',
+        providers([
+          { ...corp, clientSecret: 's' },
+          { ...corp, clientSecret: 's' },
+        ]),
+      ],
+      [
+        'OIDC_ALLOWED_REDIRECTS must name',
+        { OIDC_PROVIDERS: JSON.stringify([{ ...corp, clientSecret: 's' }]) },
+      ],
+      ['OIDC_ALLOWED_REDIRECTS must be paths', { OIDC_ALLOWED_REDIRECTS: '//evil.example' }],
+      [
+        'OIDC_ALLOWED_REDIRECTS must be paths',
+        { OIDC_ALLOWED_REDIRECTS: 'https://a.example/path' },
+      ],
+      ['PUBLIC_URL must be', { PUBLIC_URL: 'auth.example.com' }],
+      [
+        'must have an https issuer in production',
+        providers([{ ...corp, issuer: 'http://idp.example.com', clientSecret: 's' }], {
+          NODE_ENV: 'production',
+          JWT_ALG: 'ES256',
+        }),
+      ],
+    ])('refuses: %s', (message, raw) => {
+      expect(configError(raw).message).toContain(message);
+    });
+  });
 });

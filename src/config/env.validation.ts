@@ -12,12 +12,18 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
   type ValidationError,
 } from 'class-validator';
 import { firstConstraint } from '../common/validation/first-constraint.js';
 import { parseByteSize, parseDurationSeconds } from './duration.js';
 import { problemAcrossVariables } from './env-combinations.js';
+import {
+  InvalidOidcProviders,
+  parseOidcProviders,
+  type OidcProviderConfig,
+} from './oidc-providers.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -46,6 +52,28 @@ const toInt = ({ value }: { value: unknown }) =>
 
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+    : value;
+
+/** An OIDC_ALLOWED_REDIRECTS entry: a path (`/after`, not `//host`) or a bare http(s) origin. */
+const REDIRECT_ENTRY = /^(\/(?![/\\])[^\s?#\\]*|https?:\/\/[a-z0-9.-]+(:\d{1,5})?)$/i;
+
+/** OIDC_PROVIDERS parsed (see `parseOidcProviders`); its message says what is wrong. */
+const IsOidcProviders = () =>
+  ValidateBy({
+    name: 'isOidcProviders',
+    validator: {
+      validate: (value) => Array.isArray(value),
+      defaultMessage: (args) =>
+        `OIDC_PROVIDERS ${args?.value instanceof InvalidOidcProviders ? args.value.problem : 'must be a JSON list'}`,
+    },
+  });
 
 /** The environment the service reads, with its defaults. Durations are whole seconds. */
 export class EnvironmentVariables {
@@ -366,6 +394,43 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean({ message: 'REQUIRE_VERIFIED_EMAIL must be true or false' })
   REQUIRE_VERIFIED_EMAIL = false;
+
+  /**
+   * OpenID providers to sign in with, a JSON list of `{id, issuer, clientId, clientSecret?,
+   * scopes?, name?}`; each secret may come from `OIDC_<ID>_CLIENT_SECRET` instead.
+   */
+  @Transform(({ value, obj }: { value: unknown; obj: Record<string, unknown> }) =>
+    typeof value === 'string' ? parseOidcProviders(value, obj) : value,
+  )
+  @IsOidcProviders()
+  OIDC_PROVIDERS: OidcProviderConfig[] | InvalidOidcProviders = [];
+
+  /** Where a provider sign-in may return to: paths and origins, comma-separated. */
+  @Transform(toList)
+  @IsString({ each: true })
+  @Matches(REDIRECT_ENTRY, {
+    each: true,
+    message:
+      'OIDC_ALLOWED_REDIRECTS must be paths (/after) or origins (https://app.example.com), comma-separated',
+  })
+  OIDC_ALLOWED_REDIRECTS: string[] = [];
+
+  /** The app's public URL (the callback URLs' base); unset: each request's own origin. */
+  @Transform(({ value }) =>
+    typeof value === 'string' && value.trim() !== '' ? value.trim().replace(/\/+$/, '') : undefined,
+  )
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+$/i, {
+    message: 'PUBLIC_URL must be an http(s) URL such as https://auth.example.com',
+  })
+  PUBLIC_URL?: string;
+
+  /** A provider whose discovery failed is tried again this often. */
+  @Transform(toDuration)
+  @IsInt({ message: 'OIDC_DISCOVERY_RETRY must be a duration such as 30s' })
+  @Min(1)
+  @Max(3600)
+  OIDC_DISCOVERY_RETRY = 30;
 }
 
 function firstMessage(error: ValidationError): string {

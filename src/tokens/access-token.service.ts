@@ -17,14 +17,22 @@ export class AccessTokenService {
     @Inject(jwtConfig.KEY) private readonly config: ConfigType<typeof jwtConfig>,
   ) {}
 
-  issue(user: { id: string; roles: Role[] }, sessionId: string): IssuedAccessToken {
+  /**
+   * `amr` (RFC 8176 §2): how the user signed in, when not with a password (`["fed"]` after an
+   * OpenID provider); left out otherwise, as before.
+   */
+  issue(
+    user: { id: string; roles: Role[] },
+    sessionId: string,
+    amr?: readonly string[],
+  ): IssuedAccessToken {
     const { kid, algorithm, key } = this.keys.signing;
     const tokenId = randomUUID();
     // iat is set here, not by jsonwebtoken, so the claims returned are exactly the token's.
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresIn = this.config.accessTokenTtlSeconds;
     const token = this.jwt.sign(
-      { sid: sessionId, roles: user.roles, iat: issuedAt },
+      { sid: sessionId, roles: user.roles, iat: issuedAt, ...(amr && { amr }) },
       {
         privateKey: key,
         algorithm,

@@ -45,6 +45,10 @@ export class Session {
   @Column({ type: 'timestamptz', precision: 3 })
   userStamp: Date;
 
+  /** How the user signed in, when not by password (RFC 8176: `["fed"]`); in every access token. */
+  @Column({ type: 'text', array: true, nullable: true })
+  amr: string[] | null;
+
   /** Partial index: instances load the recently revoked sessions at start. */
   @Index('IDX_sessions_revoked_at', { where: '"revoked_at" IS NOT NULL' })
   @Column({ type: 'timestamptz', nullable: true })

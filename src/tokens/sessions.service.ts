@@ -29,6 +29,8 @@ export interface IssuedRefreshToken {
 export interface RotatedSession extends IssuedRefreshToken {
   userId: string;
   roles: Role[];
+  /** As the session was signed in (`open`'s `amr`), for its access tokens. */
+  amr?: string[];
 }
 
 export interface ActiveSession {
@@ -106,6 +108,7 @@ export class SessionsService {
     userId: string,
     sessionsValidAfter: Date,
     client: ClientInfo,
+    amr?: readonly string[],
   ): Promise<IssuedRefreshToken | null> {
     const { token, hash } = generateRefreshToken();
     const [row] = await this.statements.query<{ session_id: string; expires_at: Date }>(
@@ -115,8 +118,9 @@ export class SessionsService {
           WHERE id = $1 AND sessions_valid_after = $7 AND disabled_at IS NULL
             FOR SHARE),
        session AS (
-         INSERT INTO sessions (user_id, expires_at, user_agent, ip, user_stamp)
-         SELECT id, now() + make_interval(secs => $2), $3, $4, sessions_valid_after FROM account
+         INSERT INTO sessions (user_id, expires_at, user_agent, ip, user_stamp, amr)
+         SELECT id, now() + make_interval(secs => $2), $3, $4, sessions_valid_after, $8
+           FROM account
          RETURNING id, expires_at)
        INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
        SELECT id, $5, LEAST(now() + make_interval(secs => $6), expires_at) FROM session
@@ -129,6 +133,7 @@ export class SessionsService {
         hash,
         this.config.refreshTokenTtlSeconds,
         sessionsValidAfter,
+        amr ?? null,
       ],
     );
     if (!row) return null;
@@ -224,6 +229,7 @@ export class SessionsService {
             sessionId: row.session_id,
             userId: row.user_id!,
             roles: row.roles!,
+            amr: row.amr ?? undefined,
             refreshToken: next.token,
             refreshExpiresAt: row.refresh_expires_at,
           },
@@ -235,6 +241,7 @@ export class SessionsService {
             sessionId: row.session_id,
             userId: row.user_id!,
             roles: row.roles!,
+            amr: row.amr ?? undefined,
             // Its hash matched, so the presented token opens what was sealed under it.
             refreshToken: openSealedSuccessor(presented, row.successor_sealed!),
             refreshExpiresAt: row.refresh_expires_at!,

@@ -20,9 +20,12 @@ export class User {
   @Column({ type: 'varchar', length: 254 })
   email: string;
 
-  /** argon2id PHC string; never leaves the users module. */
-  @Column({ type: 'text' })
-  passwordHash: string;
+  /**
+   * argon2id PHC string; never leaves the users module. Null for an account an OpenID provider
+   * created: every password check fails, as for an unknown email.
+   */
+  @Column({ type: 'text', nullable: true })
+  passwordHash: string | null;
 
   @Column({ type: 'text', array: true, default: () => `'{user}'` })
   roles: Role[];

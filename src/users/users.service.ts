@@ -20,6 +20,21 @@ import type { Role } from './role.js';
 import { UserEvent, type UserEventPayload } from './user-events.js';
 import { User, type UserProfile } from './user.entity.js';
 
+/** An account as a provider sign-in decides about it (`FederatedAccounts`). */
+export interface ProviderAccount {
+  id: string;
+  email: string;
+  roles: Role[];
+  emailVerified: boolean;
+  disabled: boolean;
+  hasPassword: boolean;
+  sessionsValidAfter: Date;
+}
+
+const PROVIDER_ACCOUNT_COLUMNS = `id, email, roles, email_verified_at IS NOT NULL AS "emailVerified",
+  disabled_at IS NOT NULL AS disabled, password_hash IS NOT NULL AS "hasPassword",
+  sessions_valid_after AS "sessionsValidAfter"`;
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -202,6 +217,45 @@ export class UsersService {
       .execute();
     // RETURNING yields a row only when the insert happened.
     return (result.raw as unknown[]).length > 0;
+  }
+
+  /**
+   * The account by id or email for a provider sign-in, row-locked until `manager`'s transaction
+   * ends (an unlink counting the ways in, or a disable, waits for it).
+   */
+  async findForProvider(
+    manager: EntityManager,
+    where: { id: string } | { email: string },
+  ): Promise<ProviderAccount | null> {
+    const [column, value] =
+      'id' in where ? ['id', where.id] : ['email', normalizeEmail(where.email)];
+    const [account] = await manager.query<ProviderAccount[]>(
+      `SELECT ${PROVIDER_ACCOUNT_COLUMNS} FROM users WHERE ${column} = $1 FOR UPDATE`,
+      [value],
+    );
+    return account ?? null;
+  }
+
+  /**
+   * A new account without a password for a provider's new identity; null when the email is
+   * taken (also by a registration racing this one).
+   */
+  async createFromProvider(
+    manager: EntityManager,
+    {
+      email,
+      emailVerified,
+      displayName,
+    }: { email: string; emailVerified: boolean; displayName: string | null },
+  ): Promise<ProviderAccount | null> {
+    const [account] = await manager.query<ProviderAccount[]>(
+      `INSERT INTO users (email, password_hash, display_name, email_verified_at)
+       VALUES ($1, NULL, $2, CASE WHEN $3::boolean THEN now() END)
+       ON CONFLICT DO NOTHING
+       RETURNING ${PROVIDER_ACCOUNT_COLUMNS}`,
+      [normalizeEmail(email), displayName, emailVerified],
+    );
+    return account ?? null;
   }
 
   /** Awaited, so the listeners (session revocation) finish before the response leaves. */

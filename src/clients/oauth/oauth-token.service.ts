@@ -58,7 +58,8 @@ export class OAuthTokenService {
   private async refresh(form: OAuthForm, client: ClientInfo): Promise<OAuthTokenResponseDto> {
     const refreshToken = form.require('refresh_token');
     const session = await this.sessions.rotate(refreshToken, client).catch((error: unknown) => {
-      if (error instanceof HttpException && error.getStatus() === 401) {
+      // Refused (401), or refused for an unverified address (403 with REQUIRE_VERIFIED_EMAIL).
+      if (error instanceof HttpException && [401, 403].includes(error.getStatus())) {
         throw oauthError.invalidGrant();
       }
       throw error;
@@ -66,6 +67,7 @@ export class OAuthTokenService {
     const access = this.accessTokens.issue(
       { id: session.userId, roles: session.roles },
       session.sessionId,
+      session.amr,
     );
     return {
       access_token: access.token,

@@ -14,6 +14,8 @@ export const ErrorCode = {
   UnsupportedGrantType: 'unsupported_grant_type',
   UnsupportedTokenType: 'unsupported_token_type',
   InvalidOrExpiredToken: 'invalid_or_expired_token',
+  /** `redirect` is not among OIDC_ALLOWED_REDIRECTS. */
+  InvalidRedirect: 'invalid_redirect',
   // 401 (RFC 6750 §3: invalid_token when a token was presented)
   MissingToken: 'missing_token',
   InvalidToken: 'invalid_token',
@@ -42,6 +44,8 @@ export const ErrorCode = {
   LastAdmin: 'last_admin',
   AlreadyVerified: 'already_verified',
   Conflict: 'conflict',
+  /** Unlinking the account's only way to sign in (no password, no other identity). */
+  LastSignInMethod: 'last_sign_in_method',
   PayloadTooLarge: 'payload_too_large',
   UriTooLong: 'uri_too_long',
   UnsupportedMediaType: 'unsupported_media_type',
@@ -53,9 +57,28 @@ export const ErrorCode = {
   ServiceUnavailable: 'service_unavailable',
   ServerBusy: 'server_busy',
   MailDisabled: 'mail_disabled',
+  /** An OpenID provider whose metadata could not be discovered (yet). */
+  ProviderUnavailable: 'provider_unavailable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The `error` a provider sign-in's callback puts on the redirect (no JSON body there). Says what
+ * the user can do, never why a validation failed: that is in the audit trail.
+ */
+export const OidcCallbackError = {
+  /** The user refused or cancelled at the provider. */
+  AccessDenied: 'access_denied',
+  /** The email has an account the identity may not join: sign in with the password, then link. */
+  AccountExists: 'account_exists',
+  /** A link flow brought an identity that another account already has. */
+  IdentityTaken: 'identity_taken',
+  /** Anything else: state, nonce, signature, audience, expired code, disabled account… */
+  LoginFailed: 'login_failed',
+} as const;
+
+export type OidcCallbackError = (typeof OidcCallbackError)[keyof typeof OidcCallbackError];
 
 /** Codes meaning "the presented access token is not acceptable" (RFC 6750 error=invalid_token). */
 export const INVALID_TOKEN_CODES: ReadonlySet<string> = new Set([
