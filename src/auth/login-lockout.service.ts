@@ -178,8 +178,9 @@ export class LoginLockout {
   /** Forgets every count and lock of this email (a password reset proved the owner). */
   async clear(email: string): Promise<void> {
     await this.dataSource.query(
-      `WITH address AS (DELETE FROM login_attempts WHERE email = $1)
-       DELETE FROM account_lockouts WHERE email = $1`,
+      `WITH address AS (DELETE FROM login_attempts WHERE email = $1 RETURNING 1),
+       ${ADDRESS_ROW_FIRST}
+       DELETE FROM account_lockouts WHERE email = $1 AND (SELECT rows FROM address_done) >= 0`,
       [email],
     );
   }

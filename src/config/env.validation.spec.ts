@@ -702,6 +702,7 @@ describe('validateEnv', () => {
         providers([{ ...corp, issuer: 'http://idp.example.com', clientSecret: 's' }], {
           NODE_ENV: 'production',
           JWT_ALG: 'ES256',
+          MAIL_URL: 'disabled',
         }),
       ],
     ])('refuses: %s', (message, raw) => {
