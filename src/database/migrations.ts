@@ -11,8 +11,8 @@ import { AddRefreshTokenSuccessor1796000400000 } from '../../migrations/17960004
 import { AddUserEmailVerifiedAt1796050000000 } from '../../migrations/1796050000000-AddUserEmailVerifiedAt.js';
 import { CreateMailOutbox1796100000000 } from '../../migrations/1796100000000-CreateMailOutbox.js';
 import { CreateEmailTokens1796100010000 } from '../../migrations/1796100010000-CreateEmailTokens.js';
-import { CreateApiKeysAndClients1796140000000 } from '../../migrations/1796140000000-CreateApiKeysAndClients.js';
 import { CreateIdentities1796120000000 } from '../../migrations/1796120000000-CreateIdentities.js';
+import { CreateApiKeysAndClients1796140000000 } from '../../migrations/1796140000000-CreateApiKeysAndClients.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -32,6 +32,6 @@ export const MIGRATIONS = [
   AddUserEmailVerifiedAt1796050000000,
   CreateMailOutbox1796100000000,
   CreateEmailTokens1796100010000,
-  CreateApiKeysAndClients1796140000000,
   CreateIdentities1796120000000,
+  CreateApiKeysAndClients1796140000000,
 ];

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { AsyncResource } from 'node:async_hooks';
 import { DataSource } from 'typeorm';
 import { mailConfig } from '../config/mail.config.js';
 import { MailEvent, type MailEventPayload } from './mail-events.js';
@@ -64,8 +65,14 @@ export class MailOutboxWorker implements OnApplicationBootstrap, BeforeApplicati
     this.wake();
   }
 
-  /** Starts a round now, or another one right after the current round. */
-  wake(): void {
+  /**
+   * Starts a round now, or another one right after the current round. A round runs in the
+   * worker's own async context (bound when the worker was made), not in the waking request's: it
+   * delivers every due mail, so its log lines must not carry that one request's id.
+   */
+  readonly wake: () => void = AsyncResource.bind(() => this.startRound());
+
+  private startRound(): void {
     if (!this.transport || this.stopped) return;
     if (this.round) {
       this.again = true;
