@@ -197,6 +197,51 @@ describe('scopes and API keys', () => {
       await t.http.get('/projects').set(apiKey(key)).expect(401);
       await t.http.get('/users/not-a-uuid/api-keys').set(bearer(admin)).expect(400);
     });
+
+    it('creating and deleting keys are audited: who, which key, never the secret', async () => {
+      const user = await createUser(t.http);
+      const own = await createKey(t.http, user.accessToken, {
+        name: 'mine',
+        scopes: ['projects:read'],
+      });
+      const other = await createKey(t.http, user.accessToken, {
+        name: 'theirs',
+        scopes: ['projects:read'],
+      });
+      await t.http.delete(`/users/me/api-keys/${own.id}`).set(bearer(user.accessToken)).expect(204);
+      await t.http.delete(`/users/${user.id}/api-keys/${other.id}`).set(bearer(admin)).expect(204);
+      const adminId = (await t.http.get('/users/me').set(bearer(admin)).expect(200)).body.id;
+      const events = async () => {
+        const response = await t.http
+          .get(`/audit-events?userId=${user.id}&limit=100`)
+          .set(bearer(admin))
+          .expect(200);
+        return (response.body.items as { type: string; details: { keyId?: string } }[]).filter(
+          (e) => e.type.startsWith('api_key'),
+        );
+      };
+      // Written without waiting for the response: poll briefly.
+      for (let i = 0; i < 50 && (await events()).length < 4; i++) await sleep(100);
+      const trail = await events();
+      const find = (type: string, keyId: string) =>
+        trail.find((e) => e.type === type && e.details.keyId === keyId);
+      expect(find('api_key_created', own.id)).toMatchObject({
+        actorId: user.id,
+        details: {
+          name: 'mine',
+          prefix: expect.stringMatching(/^snt_/),
+          scopes: ['projects:read'],
+        },
+      });
+      expect(find('api_key_deleted', own.id)).toMatchObject({ actorId: user.id });
+      expect(find('api_key_deleted', other.id)).toMatchObject({
+        actorId: adminId,
+        details: { name: 'theirs' },
+      });
+      expect(trail).toHaveLength(4);
+      expect(JSON.stringify(trail)).not.toContain(own.key);
+      expect(JSON.stringify(trail)).not.toContain(other.key.slice(12));
+    });
   });
 
   describe('authenticating with a key', () => {

@@ -50,6 +50,16 @@ describe('service accounts and the OAuth endpoints', () => {
       .set(basic(introspector.clientId, introspector.clientSecret))
       .expect(200)
       .then((response) => response.body);
+  /** The audit events of one type, newest first, whose details name this id. */
+  const audited = async (type: string, id: string) => {
+    const response = await t.http
+      .get(`/audit-events?type=${type}&limit=100`)
+      .set(bearer(admin))
+      .expect(200);
+    return (response.body.items as { details: Record<string, unknown>; actorId: string }[]).filter(
+      (event) => event.details.clientId === id || event.details.keyId === id,
+    );
+  };
   const revoke = (token: string, client = introspector) =>
     form(t.http, '/oauth/revoke', { token })
       .set(basic(client.clientId, client.clientSecret))
@@ -101,6 +111,32 @@ describe('service accounts and the OAuth endpoints', () => {
       }
       await t.http.delete('/clients/not-a-uuid').set(bearer(admin)).expect(400);
       await t.http.delete(`/clients/${crypto.randomUUID()}`).set(bearer(admin)).expect(404);
+    });
+
+    it('creating, rotating and deleting a client are audited with the administrator as actor', async () => {
+      const client = await createClient(['projects:read'], 'audited');
+      await t.http.post(`/clients/${client.clientId}/secret`).set(bearer(admin)).expect(201);
+      await t.http.delete(`/clients/${client.clientId}`).set(bearer(admin)).expect(204);
+      const adminId = (await t.http.get('/users/me').set(bearer(admin)).expect(200)).body.id;
+      // Written without waiting for the response: poll briefly.
+      for (
+        let i = 0;
+        i < 50 && (await audited('client_deleted', client.clientId)).length === 0;
+        i++
+      )
+        await sleep(100);
+      for (const type of ['client_created', 'client_secret_rotated', 'client_deleted']) {
+        const [event, ...more] = await audited(type, client.clientId);
+        expect(more).toEqual([]);
+        expect(event).toMatchObject({
+          userId: null,
+          actorId: adminId,
+          details: { clientId: client.clientId, name: 'audited' },
+        });
+        expect(JSON.stringify(event)).not.toContain(client.clientSecret);
+      }
+      const [created] = await audited('client_created', client.clientId);
+      expect(created.details.scopes).toEqual(['projects:read']);
     });
 
     it('a rotated secret: the new one works, the old one for CLIENT_SECRET_OVERLAP only', async () => {
@@ -486,6 +522,14 @@ describe('service accounts and the OAuth endpoints', () => {
       await t.http.get('/projects').set('x-api-key', key.body.key).expect(200);
       await revoke(key.body.key);
       await t.http.get('/projects').set('x-api-key', key.body.key).expect(401);
+      for (let i = 0; i < 50 && (await audited('api_key_deleted', key.body.id)).length === 0; i++)
+        await sleep(100);
+      const [deleted] = await audited('api_key_deleted', key.body.id);
+      expect(deleted).toMatchObject({
+        userId: user.id,
+        actorId: introspector.clientId,
+        details: { keyId: key.body.id, via: 'revocation' },
+      });
       const listed = await t.http
         .get('/users/me/api-keys')
         .set(bearer(user.accessToken))

@@ -22,6 +22,11 @@ export const AUDIT_EVENT_TYPES = [
   'oidc_login_failed',
   'identity_linked',
   'identity_unlinked',
+  'api_key_created',
+  'api_key_deleted',
+  'client_created',
+  'client_deleted',
+  'client_secret_rotated',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -6,6 +6,7 @@ import {
   type SessionEventPayload,
   type SessionsRevokedPayload,
 } from '../tokens/token-events.js';
+import { ClientsEvent, type ClientsEventPayload } from '../clients/clients-events.js';
 import { FederationEvent, type FederationEventPayload } from '../federation/federation-events.js';
 import { UserEvent, type UserEventPayload } from '../users/user-events.js';
 import type { AuditEventType } from './audit-event-type.js';
@@ -120,6 +121,31 @@ export class AuditListener {
     this.federation('identity_unlinked', event);
   }
 
+  @OnEvent(ClientsEvent.ApiKeyCreated)
+  apiKeyCreated(event: ClientsEventPayload): void {
+    this.account('api_key_created', event);
+  }
+
+  @OnEvent(ClientsEvent.ApiKeyDeleted)
+  apiKeyDeleted(event: ClientsEventPayload): void {
+    this.account('api_key_deleted', event);
+  }
+
+  @OnEvent(ClientsEvent.ClientCreated)
+  clientCreated(event: ClientsEventPayload): void {
+    this.account('client_created', event);
+  }
+
+  @OnEvent(ClientsEvent.ClientDeleted)
+  clientDeleted(event: ClientsEventPayload): void {
+    this.account('client_deleted', event);
+  }
+
+  @OnEvent(ClientsEvent.ClientSecretRotated)
+  clientSecretRotated(event: ClientsEventPayload): void {
+    this.account('client_secret_rotated', event);
+  }
+
   /**
    * The email as typed (normalized) is the point of a sign-in record, also for an unknown
    * account; the password never is. A failure names no account, so the subject is found by that
@@ -142,7 +168,7 @@ export class AuditListener {
 
   private account(
     type: AuditEventType,
-    { userId, actorId, client, details }: UserEventPayload,
+    { userId, actorId, client, details }: UserEventPayload | ClientsEventPayload,
   ): void {
     this.audit.record({ type, userId, actorId, client, details });
   }

@@ -6,7 +6,11 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user.js';
+import { Client } from '../auth/decorators/client-info.decorator.js';
+import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { Roles } from '../auth/decorators/roles.decorator.js';
+import type { ClientInfo } from '../common/client-info.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -30,7 +34,12 @@ export class AdminApiKeysController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted: refused at once by every instance' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such key of that user' })
-  async remove(@UuidParam() userId: string, @UuidParam('keyId') keyId: string): Promise<void> {
-    await this.apiKeys.remove(userId, keyId);
+  async remove(
+    @UuidParam() userId: string,
+    @UuidParam('keyId') keyId: string,
+    @CurrentUser() admin: AuthUser,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    await this.apiKeys.remove(userId, keyId, { actorId: admin.userId, client });
   }
 }

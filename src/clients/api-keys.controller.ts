@@ -8,7 +8,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
+import { Client } from '../auth/decorators/client-info.decorator.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import type { ClientInfo } from '../common/client-info.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -33,8 +35,12 @@ export class ApiKeysController {
   async create(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateApiKeyDto,
+    @Client() client: ClientInfo,
   ): Promise<CreatedApiKeyResponseDto> {
-    const { apiKey, key } = await this.apiKeys.create(user.userId, dto);
+    const { apiKey, key } = await this.apiKeys.create(user.userId, dto, {
+      actorId: user.userId,
+      client,
+    });
     return CreatedApiKeyResponseDto.from(apiKey, key);
   }
 
@@ -48,7 +54,11 @@ export class ApiKeysController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted: refused at once by every instance' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such key of yours' })
-  async remove(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<void> {
-    await this.apiKeys.remove(user.userId, id);
+  async remove(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    await this.apiKeys.remove(user.userId, id, { actorId: user.userId, client });
   }
 }

@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, type OnModuleInit } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -10,6 +11,7 @@ import { UsersService } from '../users/users.service.js';
 import { ApiKeyCache } from './api-key-cache.js';
 import { ApiKeyUsage } from './api-key-usage.js';
 import { ApiKey } from './api-key.entity.js';
+import { ClientsEvent, type ClientsActor } from './clients-events.js';
 import { generateApiKey, hashSecret, isApiKeyShaped } from './secrets.js';
 
 /** Every instance forgets the cached keys of the user named in the payload (`*`: all). */
@@ -52,6 +54,7 @@ export class ApiKeysService implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly feed: RevocationFeed,
+    private readonly events: EventEmitter2,
   ) {
     this.usage = new ApiKeyUsage(dataSource);
   }
@@ -63,7 +66,11 @@ export class ApiKeysService implements OnModuleInit {
     });
   }
 
-  async create(userId: string, input: NewApiKey): Promise<{ apiKey: ApiKey; key: string }> {
+  async create(
+    userId: string,
+    input: NewApiKey,
+    by: ClientsActor,
+  ): Promise<{ apiKey: ApiKey; key: string }> {
     const { roles } = await this.users.findProfile(userId);
     const held = scopesOfRoles(roles) as string[];
     const notHeld = input.scopes.filter((scope) => !held.includes(scope));
@@ -93,6 +100,11 @@ export class ApiKeysService implements OnModuleInit {
         expiresAt: input.expiresAt ?? null,
       }),
     );
+    this.events.emit(ClientsEvent.ApiKeyCreated, {
+      userId,
+      ...by,
+      details: { keyId: apiKey.id, name: apiKey.name, prefix, scopes: apiKey.scopes },
+    });
     return { apiKey, key };
   }
 
@@ -101,32 +113,47 @@ export class ApiKeysService implements OnModuleInit {
   }
 
   /** Deletes one of the user's keys; 404 when it is not theirs. Every instance forgets it. */
-  async remove(userId: string, keyId: string): Promise<void> {
+  async remove(userId: string, keyId: string, by: ClientsActor): Promise<void> {
     const removed = await this.dataSource.transaction(async (manager) => {
-      const rows: unknown[] = await manager.query(
-        'WITH gone AS (DELETE FROM api_keys WHERE id = $1 AND user_id = $2 RETURNING 1) SELECT 1 FROM gone',
+      const rows: { name: string; prefix: string }[] = await manager.query(
+        'WITH gone AS (DELETE FROM api_keys WHERE id = $1 AND user_id = $2 RETURNING name, prefix) SELECT * FROM gone',
         [keyId, userId],
       );
-      if (rows.length > 0) await this.announce(manager, userId);
-      return rows.length > 0;
+      if (rows[0]) await this.announce(manager, userId);
+      return rows[0];
     });
     this.cache.forgetUser(userId);
     if (!removed) throw notFound('API key');
+    this.events.emit(ClientsEvent.ApiKeyDeleted, {
+      userId,
+      ...by,
+      details: { keyId, name: removed.name, prefix: removed.prefix },
+    });
   }
 
-  /** Deletes the key whose secret this is, if any (RFC 7009 revocation); true when one went. */
-  async removeByKey(key: string): Promise<boolean> {
+  /**
+   * Deletes the key whose secret this is, if any (RFC 7009 revocation, by the service client
+   * `by` names); true when one went.
+   */
+  async removeByKey(key: string, by: ClientsActor): Promise<boolean> {
     if (!isApiKeyShaped(key)) return false;
-    const owner = await this.dataSource.transaction(async (manager) => {
-      const rows: { user_id: string }[] = await manager.query(
-        'WITH gone AS (DELETE FROM api_keys WHERE key_hash = $1 RETURNING user_id) SELECT user_id FROM gone',
-        [hashSecret(key)],
-      );
+    const gone = await this.dataSource.transaction(async (manager) => {
+      const rows: { id: string; user_id: string; name: string; prefix: string }[] =
+        await manager.query(
+          'WITH gone AS (DELETE FROM api_keys WHERE key_hash = $1 RETURNING id, user_id, name, prefix) SELECT * FROM gone',
+          [hashSecret(key)],
+        );
       if (rows[0]) await this.announce(manager, rows[0].user_id);
-      return rows[0]?.user_id;
+      return rows[0];
     });
-    if (owner) this.cache.forgetUser(owner);
-    return owner !== undefined;
+    if (!gone) return false;
+    this.cache.forgetUser(gone.user_id);
+    this.events.emit(ClientsEvent.ApiKeyDeleted, {
+      userId: gone.user_id,
+      ...by,
+      details: { keyId: gone.id, name: gone.name, prefix: gone.prefix, via: 'revocation' },
+    });
+    return true;
   }
 
   /**

@@ -7,13 +7,23 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user.js';
+import { Client } from '../auth/decorators/client-info.decorator.js';
+import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { Roles } from '../auth/decorators/roles.decorator.js';
+import type { ClientInfo } from '../common/client-info.js';
+import type { ClientsActor } from './clients-events.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
 import { ClientResponseDto } from './dto/client-response.dto.js';
 import { ClientWithSecretResponseDto } from './dto/client-with-secret-response.dto.js';
 import { CreateClientDto } from './dto/create-client.dto.js';
 import { ServiceClientsService } from './service-clients.service.js';
+
+const actor = (admin: AuthUser, client: ClientInfo): ClientsActor => ({
+  actorId: admin.userId,
+  client,
+});
 
 /** Administrators: service accounts (clients of `POST /oauth/token`). */
 @ApiTags('clients')
@@ -25,8 +35,14 @@ export class ClientsController {
 
   @Post()
   @ApiCreatedResponse({ type: ClientWithSecretResponseDto })
-  async create(@Body() dto: CreateClientDto): Promise<ClientWithSecretResponseDto> {
-    return ClientWithSecretResponseDto.withSecret(await this.clients.create(dto.name, dto.scopes));
+  async create(
+    @Body() dto: CreateClientDto,
+    @CurrentUser() admin: AuthUser,
+    @Client() client: ClientInfo,
+  ): Promise<ClientWithSecretResponseDto> {
+    return ClientWithSecretResponseDto.withSecret(
+      await this.clients.create(dto.name, dto.scopes, actor(admin, client)),
+    );
   }
 
   @Get()
@@ -39,8 +55,12 @@ export class ClientsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted: its tokens are refused at once' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async remove(@UuidParam() id: string): Promise<void> {
-    await this.clients.remove(id);
+  async remove(
+    @UuidParam() id: string,
+    @CurrentUser() admin: AuthUser,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    await this.clients.remove(id, actor(admin, client));
   }
 
   @Post(':id/secret')
@@ -49,7 +69,13 @@ export class ClientsController {
     description: 'A new secret; the old one works for CLIENT_SECRET_OVERLAP more',
   })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async rotateSecret(@UuidParam() id: string): Promise<ClientWithSecretResponseDto> {
-    return ClientWithSecretResponseDto.withSecret(await this.clients.rotateSecret(id));
+  async rotateSecret(
+    @UuidParam() id: string,
+    @CurrentUser() admin: AuthUser,
+    @Client() client: ClientInfo,
+  ): Promise<ClientWithSecretResponseDto> {
+    return ClientWithSecretResponseDto.withSecret(
+      await this.clients.rotateSecret(id, actor(admin, client)),
+    );
   }
 }

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { DataSource, Repository } from 'typeorm';
 import { notFound } from '../auth/access-policy.js';
 import { clientsConfig } from '../config/clients.config.js';
 import { TokenRevocations } from '../tokens/token-revocations.js';
+import { ClientsEvent, type ClientsActor } from './clients-events.js';
 import { generateClientSecret, hashSecret, sameHash } from './secrets.js';
 import { ServiceClient } from './service-client.entity.js';
 
@@ -26,13 +28,18 @@ export class ServiceClientsService {
     private readonly dataSource: DataSource,
     private readonly revocations: TokenRevocations,
     @Inject(clientsConfig.KEY) private readonly config: ConfigType<typeof clientsConfig>,
+    private readonly events: EventEmitter2,
   ) {}
 
-  async create(name: string, scopes: string[]): Promise<ClientWithSecret> {
+  async create(name: string, scopes: string[], by: ClientsActor): Promise<ClientWithSecret> {
     const { secret, hash } = generateClientSecret();
     const client = await this.clients.save(
       this.clients.create({ name, scopes: [...new Set(scopes)], secretHash: hash }),
     );
+    this.events.emit(ClientsEvent.ClientCreated, {
+      ...by,
+      details: { clientId: client.id, name: client.name, scopes: client.scopes },
+    });
     return { client, clientSecret: secret };
   }
 
@@ -41,20 +48,24 @@ export class ServiceClientsService {
   }
 
   /** Deletes the account; its unexpired tokens are refused at once on every instance. */
-  async remove(id: string): Promise<void> {
+  async remove(id: string, by: ClientsActor): Promise<void> {
     const removed = await this.dataSource.transaction(async (manager) => {
-      const rows: unknown[] = await manager.query(
-        'WITH gone AS (DELETE FROM service_clients WHERE id = $1 RETURNING 1) SELECT 1 FROM gone',
+      const rows: { name: string }[] = await manager.query(
+        'WITH gone AS (DELETE FROM service_clients WHERE id = $1 RETURNING name) SELECT name FROM gone',
         [id],
       );
-      if (rows.length > 0) await this.revocations.revoke([id], manager);
-      return rows.length > 0;
+      if (rows[0]) await this.revocations.revoke([id], manager);
+      return rows[0];
     });
     if (!removed) throw notFound('Client');
+    this.events.emit(ClientsEvent.ClientDeleted, {
+      ...by,
+      details: { clientId: id, name: removed.name },
+    });
   }
 
   /** A new secret; the current one stays valid for CLIENT_SECRET_OVERLAP. */
-  async rotateSecret(id: string): Promise<ClientWithSecret> {
+  async rotateSecret(id: string, by: ClientsActor): Promise<ClientWithSecret> {
     const { secret, hash } = generateClientSecret();
     // Wrapped in a CTE so the driver returns the rows (a bare UPDATE yields [rows, count]).
     const [row]: { id: string }[] = await this.dataSource.query(
@@ -70,6 +81,10 @@ export class ServiceClientsService {
     );
     if (!row) throw notFound('Client');
     const client = await this.clients.findOneByOrFail({ id });
+    this.events.emit(ClientsEvent.ClientSecretRotated, {
+      ...by,
+      details: { clientId: id, name: client.name },
+    });
     return { client, clientSecret: secret };
   }
 

@@ -62,7 +62,7 @@ export class TokenInspectionService {
   /** Ends what the token stands for; nothing for a token that is not ours or already dead. */
   async revoke(token: string, client: ClientInfo, actorId: string): Promise<void> {
     if (isApiKeyShaped(token)) {
-      await this.apiKeys.removeByKey(token);
+      await this.apiKeys.removeByKey(token, { actorId, client });
       return;
     }
     const refresh = await this.refreshTokens.find(token);
