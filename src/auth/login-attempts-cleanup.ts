@@ -4,6 +4,7 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { securityConfig } from '../config/security.config.js';
 import { deleteInBatches } from '../database/delete-in-batches.js';
+import { runScheduledCleanup } from '../database/scheduled-cleanup.js';
 
 /**
  * Deletes lockout counts that no longer count: rows whose window has passed and whose lock, if
@@ -21,12 +22,8 @@ export class LoginAttemptsCleanup {
   ) {}
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'login-attempts-cleanup' })
-  async runScheduled(): Promise<void> {
-    try {
-      await this.run();
-    } catch (error) {
-      this.logger.warn(`Cleanup failed, will retry next hour: ${(error as Error).message}`);
-    }
+  runScheduled(): Promise<void> {
+    return runScheduledCleanup(this.logger, () => this.run());
   }
 
   /** Returns how many rows went. */

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { deleteInBatches } from '../database/delete-in-batches.js';
+import { runScheduledCleanup } from '../database/scheduled-cleanup.js';
 
 /** How long sent and failed mails stay, bodies already erased, for whoever investigates. */
 const KEEP_DAYS = 30;
@@ -14,12 +15,8 @@ export class MailOutboxCleanup {
   constructor(private readonly dataSource: DataSource) {}
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'mail-outbox-cleanup' })
-  async runScheduled(): Promise<void> {
-    try {
-      await this.run();
-    } catch (error) {
-      this.logger.warn(`Cleanup failed, will retry next hour: ${(error as Error).message}`);
-    }
+  runScheduled(): Promise<void> {
+    return runScheduledCleanup(this.logger, () => this.run());
   }
 
   /** Returns how many rows went. */

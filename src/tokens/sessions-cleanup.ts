@@ -4,6 +4,7 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { sessionsConfig } from '../config/sessions.config.js';
 import { deleteInBatches } from '../database/delete-in-batches.js';
+import { runScheduledCleanup } from '../database/scheduled-cleanup.js';
 import { AccessTokenLifetimes } from './access-token-lifetimes.js';
 
 /**
@@ -23,12 +24,8 @@ export class SessionsCleanup {
   ) {}
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'sessions-cleanup' })
-  async runScheduled(): Promise<void> {
-    try {
-      await this.run();
-    } catch (error) {
-      this.logger.warn(`Cleanup failed, will retry next hour: ${(error as Error).message}`);
-    }
+  runScheduled(): Promise<void> {
+    return runScheduledCleanup(this.logger, () => this.run());
   }
 
   /** Returns how many rows went. */

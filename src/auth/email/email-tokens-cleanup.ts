@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { deleteInBatches } from '../../database/delete-in-batches.js';
+import { runScheduledCleanup } from '../../database/scheduled-cleanup.js';
 
 /**
  * Deletes link tokens that can no longer be used (spent or expired): `consume` refuses them
@@ -14,12 +15,8 @@ export class EmailTokensCleanup {
   constructor(private readonly dataSource: DataSource) {}
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'email-tokens-cleanup' })
-  async runScheduled(): Promise<void> {
-    try {
-      await this.run();
-    } catch (error) {
-      this.logger.warn(`Cleanup failed, will retry next hour: ${(error as Error).message}`);
-    }
+  runScheduled(): Promise<void> {
+    return runScheduledCleanup(this.logger, () => this.run());
   }
 
   /** Returns how many rows went. */
