@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', 'bench/results/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', 'bench/results/', 'tools/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

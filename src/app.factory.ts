@@ -17,6 +17,7 @@ import { LOG_LEVELS, validateEnv, type LogLevel } from './config/env.validation.
 import { fastifyTrustProxy } from './config/trust-proxy.js';
 import { secureDataDirectory } from './database/data-directory.js';
 import { registerRequestLogging } from './observability/request-log.js';
+import { closeConnectionsWhenDraining } from './health/graceful-shutdown.js';
 import { setupOpenApi } from './openapi.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -97,6 +98,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     done();
   });
   registerRequestLogging(fastify, PinoLogger.root);
+  closeConnectionsWhenDraining(app);
   declarePassportRequestFields(fastify);
 
   app.useGlobalPipes(createValidationPipe());

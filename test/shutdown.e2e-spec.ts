@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { freePort } from './support/free-port.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -9,6 +10,28 @@ const post = (port: number, path: string, body: unknown) =>
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
+  });
+
+const get = (port: number, path: string, agent: Agent) =>
+  new Promise<{ status: number; connection?: string; body: string }>((resolve, reject) => {
+    httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
+
+const connectTo = (port: number) =>
+  new Promise<void>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.on('error', reject);
   });
 
 /** The built server as operators run it, stopped with SIGTERM in the middle of a request. */
@@ -51,7 +74,7 @@ describe('graceful shutdown on SIGTERM', () => {
     await database?.drop();
   });
 
-  it('finishes the request in flight, refuses new connections, and exits 0 within 10 s', async () => {
+  it('finishes the request in flight, refuses new connections, tells kept-alive ones it is not ready, and exits 0 within 10 s', async () => {
     const email = `shutdown-${randomUUID()}@example.com`;
     const password = 'a long enough password';
     expect((await post(port, '/auth/register', { email, password })).status).toBe(201);
@@ -80,6 +103,9 @@ describe('graceful shutdown on SIGTERM', () => {
       req.write(body.slice(0, 10));
       setTimeout(() => req.end(body.slice(10)), 500);
     });
+    // A keep-alive connection a load balancer holds, idle when the signal arrives.
+    const keptAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+    expect((await get(port, '/health/ready', keptAlive)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 150));
     const exited = new Promise<{ code: number | null; ms: number }>((resolve) => {
       const sent = Date.now();
@@ -88,7 +114,16 @@ describe('graceful shutdown on SIGTERM', () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 150));
 
-    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+    // A new connection is refused (a balancer retries it elsewhere, whatever the method)...
+    await expect(connectTo(port)).rejects.toThrow(/ECONNREFUSED/);
+    // ...one already open is still answered: not ready, and closed behind the answer.
+    const ready = await get(port, '/health/ready', keptAlive);
+    expect(ready.status).toBe(503);
+    expect(ready.connection).toBe('close');
+    expect(JSON.parse(ready.body)).toMatchObject({
+      code: 'service_unavailable',
+      details: { shutdown: { status: 'down' } },
+    });
 
     const finished = await inFlight;
     expect(finished.status).toBe(200);

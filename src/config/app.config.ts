@@ -9,6 +9,8 @@ export const appConfig = registerAs('app', () => {
     port: env.PORT,
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
+    /** After SIGTERM, how long idle keep-alive connections are left to the load balancer. */
+    shutdownIdleGraceMs: env.SHUTDOWN_IDLE_GRACE * 1000,
     bootstrapAdmin:
       env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD
         ? { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD }

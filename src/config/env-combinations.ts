@@ -65,6 +65,13 @@ function checkRevocationFeed(env: EnvironmentVariables): string | undefined {
   return undefined;
 }
 
+function checkDirectUrl(env: EnvironmentVariables): string | undefined {
+  if (env.DATABASE_DIRECT_URL !== undefined && env.DATABASE_URL === undefined) {
+    return 'DATABASE_DIRECT_URL is the direct way to the database at DATABASE_URL; set both';
+  }
+  return undefined;
+}
+
 function checkMetricsPort(env: EnvironmentVariables): string | undefined {
   if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
     return 'METRICS_PORT must differ from PORT (unset it to serve /metrics on PORT)';
@@ -149,6 +156,7 @@ export function problemAcrossVariables(env: EnvironmentVariables): string | unde
     checkLockout(env) ??
     checkTrustProxy(env) ??
     checkRevocationFeed(env) ??
+    checkDirectUrl(env) ??
     checkMetricsPort(env) ??
     checkIssuer(env) ??
     checkMail(env) ??

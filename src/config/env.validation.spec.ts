@@ -507,6 +507,30 @@ describe('validateEnv', () => {
     });
   });
 
+  describe('production shape', () => {
+    it('reads a direct database URL beside a pooled one, never alone', () => {
+      const direct = 'postgres://app@db:5432/sentinel';
+      expect(
+        validateEnv({
+          DATABASE_URL: 'postgres://app@pgbouncer:6432/sentinel',
+          DATABASE_DIRECT_URL: direct,
+        }).DATABASE_DIRECT_URL,
+      ).toBe(direct);
+      expect(configError({ DATABASE_DIRECT_URL: direct }).message).toBe(
+        'Invalid configuration: DATABASE_DIRECT_URL is the direct way to the database at DATABASE_URL; set both',
+      );
+      expect(configError({ DATABASE_DIRECT_URL: 'mysql://db' }).message).toMatch(
+        /DATABASE_DIRECT_URL must be a postgres:\/\/ URL/,
+      );
+    });
+
+    it('leaves idle connections to the balancer for 3 s after SIGTERM by default, 8 s at most', () => {
+      expect(validateEnv({}).SHUTDOWN_IDLE_GRACE).toBe(3);
+      expect(validateEnv({ SHUTDOWN_IDLE_GRACE: '0' }).SHUTDOWN_IDLE_GRACE).toBe(0);
+      expect(configError({ SHUTDOWN_IDLE_GRACE: '9s' }).message).toMatch(/SHUTDOWN_IDLE_GRACE/);
+    });
+  });
+
   describe('machine clients', () => {
     it('keeps a rotated client secret for 1 h by default; reads durations', () => {
       expect(validateEnv({}).CLIENT_SECRET_OVERLAP).toBe(3600);

@@ -91,6 +91,16 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * Set when DATABASE_URL goes through a transaction pooler (PgBouncer): the same database,
+   * directly, for what needs one session (LISTEN, the migrations' advisory lock). Setting it also
+   * turns named prepared statements off on DATABASE_URL.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_DIRECT_URL must be a postgres:// URL' })
+  DATABASE_DIRECT_URL?: string;
+
   @IsString()
   @MinLength(1)
   DATA_DIR = './data';
@@ -104,6 +114,18 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean({ message: 'DB_MIGRATIONS_RUN must be true or false' })
   DB_MIGRATIONS_RUN = true;
+
+  /**
+   * After SIGTERM, how long idle keep-alive connections are left for the load balancer to close
+   * (every response after SIGTERM says `Connection: close`) before this instance closes them:
+   * longer than the balancer's idle timeout for upstream connections, so it never sends a request
+   * on a connection this instance is closing.
+   */
+  @Transform(toDuration)
+  @IsInt({ message: 'SHUTDOWN_IDLE_GRACE must be a duration such as 3s' })
+  @Min(0)
+  @Max(8)
+  SHUTDOWN_IDLE_GRACE = 3;
 
   @IsIn(JWT_ALGORITHMS, { message: 'JWT_ALG must be one of HS256, RS256, ES256' })
   JWT_ALG: JwtAlgorithm = 'ES256';

@@ -15,8 +15,11 @@ export const sessionsConfig = registerAs('sessions', () => {
     /** How long past `exp` this instance still accepts a token. */
     clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE,
     cookieSecure: env.COOKIE_SECURE,
-    /** The server whose NOTIFY feed other instances listen to; unset on the embedded database. */
-    databaseUrl: env.DATABASE_URL,
+    /**
+     * The server whose NOTIFY feed other instances listen to, never through a transaction pooler
+     * (LISTEN holds a session); unset on the embedded database.
+     */
+    databaseUrl: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL,
     /** The LISTEN connection is probed this often; an unanswered probe means it is dead. */
     feedHeartbeatMs: env.REVOCATION_FEED_HEARTBEAT * 1000,
     /** Unconfirmed for longer than this, the instance is not ready (it may miss revocations). */

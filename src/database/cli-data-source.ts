@@ -23,7 +23,8 @@ class CliDataSource extends DataSource {
 
 /**
  * The data source of the operator commands (`npm run migration:*`), from the same environment
- * and options as the app: the server at DATABASE_URL, or the embedded database in DATA_DIR
+ * and options as the app: the server at DATABASE_URL (DATABASE_DIRECT_URL when set, never a
+ * transaction pooler), or the embedded database in DATA_DIR
  * (which the app must not be running on at the same time). The TypeORM CLI initializes the
  * data source itself, so it asks for one that is not yet initialized.
  */
@@ -34,7 +35,7 @@ export async function openCliDataSource({ initialize = true } = {}): Promise<Dat
   const embedded = env.DATABASE_URL ? null : await EmbeddedPostgres.start(env.DATA_DIR, 2);
   const dataSource = new CliDataSource(
     {
-      ...dataSourceOptions(embedded?.url ?? env.DATABASE_URL!, 2),
+      ...dataSourceOptions(embedded?.url ?? env.DATABASE_DIRECT_URL ?? env.DATABASE_URL!, 2),
       // Compiled entities, for `migration:generate` to compare against the schema.
       entities: [fileURLToPath(new URL('../**/*.entity.js', import.meta.url))],
     },

@@ -21,8 +21,23 @@ class DatabaseMigrator implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.config.migrationsRun) return;
-    const applied = await runPendingMigrations(this.dataSource);
+    const applied = this.config.directUrl
+      ? await this.migrateDirectly(this.config.directUrl)
+      : await runPendingMigrations(this.dataSource);
     for (const migration of applied) this.logger.log(`Applied migration ${migration.name}`);
+  }
+
+  /**
+   * Behind a transaction pooler the advisory lock would stay on whichever server session ran
+   * it: migrations get their own connection to the database itself, closed when they are done.
+   */
+  private async migrateDirectly(url: string) {
+    const direct = await new DataSource(dataSourceOptions(url, 1)).initialize();
+    try {
+      return await runPendingMigrations(direct);
+    } finally {
+      await direct.destroy();
+    }
   }
 }
 

@@ -12,7 +12,8 @@ import { databaseConfig } from '../config/database.config.js';
  *
  * On the embedded database they run unnamed through TypeORM: pglite-socket serves one database
  * session to every connection, so a name prepared on one connection would already exist, unknown
- * to pg, on the next.
+ * to pg, on the next. Behind a transaction pooler too: each statement may land on another server
+ * session, where the name is unknown.
  */
 @Injectable()
 export class PreparedStatements {
@@ -22,7 +23,9 @@ export class PreparedStatements {
     private readonly dataSource: DataSource,
     @Inject(databaseConfig.KEY) config: ConfigType<typeof databaseConfig>,
   ) {
-    this.named = config.url !== undefined;
+    // A transaction pooler (DATABASE_DIRECT_URL set) hands each statement to any server
+    // session, where a name prepared on another one is unknown (PgBouncer before 1.21).
+    this.named = config.url !== undefined && config.directUrl === undefined;
   }
 
   /** Runs `text` with `values` as the prepared statement `name` (one name per text). */

@@ -10,6 +10,7 @@ import { Public } from '../auth/decorators/public.decorator.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { RevocationFeed } from '../tokens/revocation-feed.js';
 import { HealthResponseDto } from './dto/health-response.dto.js';
+import { ShutdownState } from './shutdown-state.js';
 
 /**
  * Documented here rather than by terminus, whose optional Swagger hook depends on how
@@ -22,8 +23,8 @@ const ReadinessCheck = () =>
     ApiServiceUnavailableResponse({
       type: ErrorResponseDto,
       description:
-        'The database is unreachable, or this instance has lost the revocation feed (it could ' +
-        'accept revoked tokens)',
+        'The database is unreachable, this instance has lost the revocation feed (it could ' +
+        'accept revoked tokens), or it is shutting down (SIGTERM received)',
     }),
   );
 
@@ -36,6 +37,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly revocationFeed: RevocationFeed,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /** Readiness, kept at its first address. */
@@ -47,15 +49,23 @@ export class HealthController {
 
   /**
    * Readiness: 200 when the database answers within 2 s and revocations are being followed
-   * (`RevocationFeed`), else 503 (take me out of the pool).
+   * (`RevocationFeed`), else 503 (take me out of the pool); 503 at once after SIGTERM.
    */
   @Get('ready')
   @ReadinessCheck()
   ready() {
     return this.health.check([
+      () => this.shutdownCheck(),
       () => this.database.pingCheck('database', { timeout: 2000 }),
       () => this.revocationFeedCheck(),
     ]);
+  }
+
+  private shutdownCheck() {
+    const check = this.indicators.check('shutdown');
+    return this.shutdown.draining
+      ? check.down({ message: 'Shutting down: finishing in-flight requests' })
+      : check.up();
   }
 
   private revocationFeedCheck() {
