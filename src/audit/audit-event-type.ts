@@ -22,6 +22,12 @@ export const AUDIT_EVENT_TYPES = [
   'oidc_login_failed',
   'identity_linked',
   'identity_unlinked',
+  'mfa_enrolled',
+  'mfa_removed',
+  'recovery_codes_regenerated',
+  'mfa_login_succeeded',
+  'mfa_login_failed',
+  'mfa_reset',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
