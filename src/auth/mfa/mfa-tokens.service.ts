@@ -58,9 +58,11 @@ export class MfaTokensService {
   /** Spends the token; undefined when it was spent (or expired) meanwhile. */
   async consume(token: string): Promise<ConsumedSignIn | undefined> {
     const [row] = await this.dataSource.query(
-      `DELETE FROM mfa_tokens m USING users u
-        WHERE m.token_hash = $1 AND m.expires_at > now() AND u.id = m.user_id
-        RETURNING m.user_id, m.email, m.sessions_valid_after, u.roles`,
+      `WITH spent AS (
+         DELETE FROM mfa_tokens m USING users u
+          WHERE m.token_hash = $1 AND m.expires_at > now() AND u.id = m.user_id
+          RETURNING m.user_id, m.email, m.sessions_valid_after, u.roles)
+       SELECT * FROM spent`,
       [hash(token)],
     );
     return row && { ...toPending(row), roles: row.roles };
@@ -81,6 +83,6 @@ function toPending(row: Record<string, unknown>): PendingSignIn {
   return {
     userId: row.user_id as string,
     email: row.email as string,
-    sessionsValidAfter: row.sessions_valid_after as Date,
+    sessionsValidAfter: new Date(row.sessions_valid_after as Date),
   };
 }

@@ -25,8 +25,10 @@ export class RecoveryCodesService {
   /** Spends the code; false when it is not one of the user's unused codes. */
   async consume(userId: string, code: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE recovery_codes SET used_at = now()
-        WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING 1`,
+      `WITH spent AS (
+         UPDATE recovery_codes SET used_at = now()
+          WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING 1)
+       SELECT * FROM spent`,
       [userId, hashRecoveryCode(code)],
     );
     return rows.length > 0;

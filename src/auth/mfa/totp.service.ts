@@ -68,8 +68,10 @@ export class TotpService {
     if (step === undefined) return false;
     return this.dataSource.transaction(async (manager) => {
       const confirmed: unknown[] = await manager.query(
-        `UPDATE totp_secrets SET confirmed_at = now(), last_used_step = $2
-          WHERE user_id = $1 AND confirmed_at IS NULL RETURNING 1`,
+        `WITH confirmed AS (
+           UPDATE totp_secrets SET confirmed_at = now(), last_used_step = $2
+            WHERE user_id = $1 AND confirmed_at IS NULL RETURNING 1)
+         SELECT * FROM confirmed`,
         [userId, step],
       );
       if (confirmed.length === 0) {
@@ -91,10 +93,12 @@ export class TotpService {
     const step = await this.matchingStep(userId, row.secret_encrypted, code, last);
     if (step === undefined) return false;
     const spent: unknown[] = await this.dataSource.query(
-      `UPDATE totp_secrets SET last_used_step = $2
-        WHERE user_id = $1 AND confirmed_at IS NOT NULL
-          AND (last_used_step IS NULL OR last_used_step < $2)
-       RETURNING 1`,
+      `WITH spent AS (
+         UPDATE totp_secrets SET last_used_step = $2
+          WHERE user_id = $1 AND confirmed_at IS NOT NULL
+            AND (last_used_step IS NULL OR last_used_step < $2)
+         RETURNING 1)
+       SELECT * FROM spent`,
       [userId, step],
     );
     return spent.length > 0;
@@ -111,7 +115,8 @@ export class TotpService {
   /** Removes the secret (pending or active) and the recovery codes; false when there was none. */
   async remove(manager: EntityManager, userId: string): Promise<boolean> {
     const removed: { confirmed_at: Date | null }[] = await manager.query(
-      `DELETE FROM totp_secrets WHERE user_id = $1 RETURNING confirmed_at`,
+      `WITH removed AS (DELETE FROM totp_secrets WHERE user_id = $1 RETURNING confirmed_at)
+       SELECT * FROM removed`,
       [userId],
     );
     await this.recoveryCodes.removeAll(manager, userId);
