@@ -156,7 +156,6 @@ function checkOidc(env: EnvironmentVariables): string | undefined {
 export function problemAcrossVariables(env: EnvironmentVariables): string | undefined {
   return (
     checkSecrets(env) ??
-    checkDataEncryptionKey(env) ??
     checkBootstrapAdmin(env) ??
     checkLockout(env) ??
     checkTrustProxy(env) ??
@@ -164,6 +163,7 @@ export function problemAcrossVariables(env: EnvironmentVariables): string | unde
     checkMetricsPort(env) ??
     checkIssuer(env) ??
     checkMail(env) ??
-    checkOidc(env)
+    checkOidc(env) ??
+    checkDataEncryptionKey(env)
   );
 }
