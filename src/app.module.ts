@@ -11,6 +11,7 @@ import { databaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.validation.js';
 import { jwtConfig } from './config/jwt.config.js';
 import { accountEmailConfig, mailConfig } from './config/mail.config.js';
+import { mfaConfig } from './config/mfa.config.js';
 import { oidcConfig } from './config/oidc.config.js';
 import { securityConfig } from './config/security.config.js';
 import { sessionsConfig } from './config/sessions.config.js';
@@ -56,6 +57,7 @@ export class AppModule {
             mailConfig,
             accountEmailConfig,
             oidcConfig,
+            mfaConfig,
           ],
         }),
         EventEmitterModule.forRoot(),

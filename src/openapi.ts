@@ -2,7 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { DECORATORS, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { isPublicRoute, requiredRoles, requiredScopes } from './auth/auth-metadata.js';
+import {
+  isPublicRoute,
+  requiredAuthLevel,
+  requiredRoles,
+  requiredScopes,
+} from './auth/auth-metadata.js';
+import type { AuthLevel } from './auth/decorators/require-auth-level.decorator.js';
 import { ErrorResponseDto } from './common/errors/error-response.dto.js';
 import { SCOPES } from './users/scopes.js';
 
@@ -91,10 +97,18 @@ function documentAuthentication(app: INestApplication, document: OpenAPIObject):
           .filter(Boolean)
           .join('\n\n');
       }
-      operation.responses['401'] = errorResponse(
-        'Missing, invalid, expired or revoked access token',
-        'Bearer realm="sentinel"[, error="invalid_token", error_description="…"]',
-      );
+      const level = requiredAuthLevel(reflector, [handler, controller]);
+      operation.responses['401'] = level
+        ? errorResponse(
+            'Missing, invalid, expired or revoked access token; or `insufficient_user_authentication` ' +
+              `(RFC 9470): requires ${describeAuthLevel(level)}: sign in again`,
+            'Bearer realm="sentinel"[, error="invalid_token" | error="insufficient_user_authentication", error_description="…"' +
+              `${level.mfa ? ', acr_values="mfa"' : ''}${level.maxAgeSeconds !== undefined ? `, max_age=${level.maxAgeSeconds}` : ''}]`,
+          )
+        : errorResponse(
+            'Missing, invalid, expired or revoked access token',
+            'Bearer realm="sentinel"[, error="invalid_token", error_description="…"]',
+          );
       const roles = requiredRoles(reflector, [handler, controller]);
       const refusals = [
         ...(roles.length > 0
@@ -163,4 +177,13 @@ export function setupOpenApi(app: INestApplication, { production }: { production
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: !production },
   });
+}
+
+function describeAuthLevel(level: AuthLevel): string {
+  return [
+    level.mfa && 'a sign-in with a second factor',
+    level.maxAgeSeconds !== undefined && `a sign-in within ${level.maxAgeSeconds} seconds`,
+  ]
+    .filter(Boolean)
+    .join(' and ');
 }

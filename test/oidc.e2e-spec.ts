@@ -167,14 +167,14 @@ describe('OpenID Connect sign-in (e2e)', () => {
       expect(back.href).not.toContain(tokens.body.accessToken);
       expect(back.href).not.toContain(tokens.body.refreshToken);
       expect(decodeToken(tokens.body.accessToken).payload).toMatchObject({ amr: ['fed'] });
-      // The session remembers it: refreshed tokens say so too; a password session's never do.
+      // The session remembers it: refreshed tokens say so too; a password session's say pwd.
       const refreshed = await t.http
         .post('/auth/refresh')
         .send({ refreshToken: tokens.body.refreshToken })
         .expect(200);
       expect(decodeToken(refreshed.body.accessToken).payload).toMatchObject({ amr: ['fed'] });
       const passwordUser = await createUser(t.http);
-      expect(decodeToken(passwordUser.accessToken).payload.amr).toBeUndefined();
+      expect(decodeToken(passwordUser.accessToken).payload.amr).toEqual(['pwd']);
 
       const me = await t.http.get('/users/me').set(bearer(tokens.body.accessToken)).expect(200);
       expect(me.body).toMatchObject({

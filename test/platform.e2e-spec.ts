@@ -85,6 +85,8 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'oidc_start',
           'oidc_callback',
           'oidc_exchange',
+          // The second step of a sign-in with a second factor (issue 14).
+          'auth_login_mfa',
         ].sort(),
       );
     });
@@ -160,6 +162,7 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'clients_remove',
           'clients_rotate_secret',
           'admin_users_verify_email',
+          'admin_mfa_reset',
         ].sort(),
       );
     });

@@ -188,6 +188,8 @@ describe('route inventory', () => {
         'get /auth/oidc/{provider}',
         'get /auth/oidc/{provider}/callback',
         'post /auth/oidc/exchange',
+        // The second step of a sign-in with a second factor (issue 14): the mfaToken is the proof.
+        'post /auth/login/mfa',
       ].sort(),
     );
   });

@@ -52,6 +52,7 @@ describe('graceful shutdown on SIGTERM', () => {
         ...database.env,
         NODE_ENV: 'production',
         MAIL_URL: 'disabled',
+        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         PORT: String(port),
         JWT_ALG: 'HS256',
         JWT_SECRET: randomBytes(48).toString('base64url'),

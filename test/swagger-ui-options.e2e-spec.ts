@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const persistAuthorization = async (t: TestApp) => {
@@ -18,7 +19,11 @@ describe('Swagger UI options', () => {
 
   it('keeps the token across reloads outside production, and not in production', async () => {
     expect(await persistAuthorization(t)).toBe('true');
-    t = await t.restart({ NODE_ENV: 'production', MAIL_URL: 'disabled' });
+    t = await t.restart({
+      NODE_ENV: 'production',
+      MAIL_URL: 'disabled',
+      DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    });
     expect(await persistAuthorization(t)).toBe('false');
   });
 });

@@ -27,6 +27,12 @@ export const AUDIT_EVENT_TYPES = [
   'client_created',
   'client_deleted',
   'client_secret_rotated',
+  'mfa_enrolled',
+  'mfa_removed',
+  'recovery_codes_regenerated',
+  'mfa_login_succeeded',
+  'mfa_login_failed',
+  'mfa_reset',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

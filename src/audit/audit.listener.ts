@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { AuthEvent, type LoginEventPayload } from '../auth/auth-events.js';
+import { MfaEvent, type MfaEventPayload } from '../auth/mfa/mfa-events.js';
 import {
   TokenEvent,
   type SessionEventPayload,
@@ -146,6 +147,37 @@ export class AuditListener {
     this.account('client_secret_rotated', event);
   }
 
+  @OnEvent(MfaEvent.Enrolled)
+  mfaEnrolled(event: MfaEventPayload): void {
+    this.mfa('mfa_enrolled', event);
+  }
+
+  @OnEvent(MfaEvent.Removed)
+  mfaRemoved(event: MfaEventPayload): void {
+    this.mfa('mfa_removed', event);
+  }
+
+  @OnEvent(MfaEvent.RecoveryCodesRegenerated)
+  recoveryCodesRegenerated(event: MfaEventPayload): void {
+    this.mfa('recovery_codes_regenerated', event);
+  }
+
+  @OnEvent(MfaEvent.LoginSucceeded)
+  mfaLoginSucceeded(event: MfaEventPayload): void {
+    this.mfa('mfa_login_succeeded', event);
+  }
+
+  /** A right password and a wrong second factor: nobody proven, so no actor. */
+  @OnEvent(MfaEvent.LoginFailed)
+  mfaLoginFailed(event: MfaEventPayload): void {
+    this.mfa('mfa_login_failed', event);
+  }
+
+  @OnEvent(MfaEvent.Reset)
+  mfaReset(event: MfaEventPayload): void {
+    this.mfa('mfa_reset', event);
+  }
+
   /**
    * The email as typed (normalized) is the point of a sign-in record, also for an unknown
    * account; the password never is. A failure names no account, so the subject is found by that
@@ -171,6 +203,10 @@ export class AuditListener {
     { userId, actorId, client, details }: UserEventPayload | ClientsEventPayload,
   ): void {
     this.audit.record({ type, userId, actorId, client, details });
+  }
+
+  private mfa(type: AuditEventType, { userId, actorId, client, method }: MfaEventPayload): void {
+    this.audit.record({ type, userId, actorId, client, details: method ? { method } : {} });
   }
 
   private federation(

@@ -1,6 +1,7 @@
 import type { Reflector } from '@nestjs/core';
 import type { Role } from '../users/role.js';
 import { IS_PUBLIC_KEY } from './decorators/public.decorator.js';
+import { AUTH_LEVEL_KEY, type AuthLevel } from './decorators/require-auth-level.decorator.js';
 import { ROLES_KEY } from './decorators/roles.decorator.js';
 import { SCOPES_KEY } from './decorators/scopes.decorator.js';
 import type { Scope } from '../users/scopes.js';
@@ -22,4 +23,8 @@ export function requiredRoles(reflector: Reflector, targets: Targets): Role[] {
 
 export function requiredScopes(reflector: Reflector, targets: Targets): Scope[] {
   return reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? [];
+}
+
+export function requiredAuthLevel(reflector: Reflector, targets: Targets): AuthLevel | undefined {
+  return reflector.getAllAndOverride<AuthLevel>(AUTH_LEVEL_KEY, targets);
 }

@@ -17,6 +17,9 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOperation,
+  getSchemaPath,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiServiceUnavailableResponse,
@@ -45,6 +48,9 @@ import { RefreshDto } from './dto/refresh.dto.js';
 import { SessionResponseDto } from './dto/session-response.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
+import { MfaLoginDto } from './mfa/dto/mfa-login.dto.js';
+import { MfaRequiredResponseDto } from './mfa/dto/mfa-required-response.dto.js';
+import { MfaLoginService } from './mfa/mfa-login.service.js';
 import { clearRefreshCookie, refreshCookie, setRefreshCookie } from './refresh-cookie.js';
 import type { SignInUser } from './sign-in-user.js';
 
@@ -55,6 +61,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly registration: RegistrationService,
+    private readonly mfaLogin: MfaLoginService,
     @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
   ) {}
 
@@ -93,7 +100,18 @@ export class AuthController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiBody({ type: LoginDto })
-  @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the `refresh_token` cookie' })
+  @ApiExtraModels(TokenResponseDto, MfaRequiredResponseDto)
+  @ApiOkResponse({
+    description:
+      'The tokens (and the `refresh_token` cookie); or, for an account with a second factor, ' +
+      '`{mfaRequired: true, mfaToken, methods}` and no token: continue with POST /auth/login/mfa',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(TokenResponseDto) },
+        { $ref: getSchemaPath(MfaRequiredResponseDto) },
+      ],
+    },
+  })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: '`invalid_credentials`' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
@@ -101,8 +119,35 @@ export class AuthController {
     @SignedIn() user: SignInUser,
     @Client() client: ClientInfo,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TokenResponseDto> {
+  ): Promise<TokenResponseDto | MfaRequiredResponseDto> {
+    if (user.secondFactors?.length) return this.mfaLogin.challenge(user);
     return this.withCookie(reply, await this.auth.signIn(user, client));
+  }
+
+  @Public()
+  @RateLimited()
+  @Post('login/mfa')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Finish a sign-in with a second factor',
+    description:
+      'The `mfaToken` of the `mfaRequired` answer and one factor: a TOTP `code` or a ' +
+      '`recoveryCode`. Wrong codes count against the sign-in lockout; the mfaToken stays ' +
+      'usable until it expires (5 minutes) or a right code spends it.',
+  })
+  @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the `refresh_token` cookie' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: '`invalid_mfa_token` (sign in again), `invalid_mfa_code`, `invalid_credentials`',
+  })
+  async loginMfa(
+    @Body() dto: MfaLoginDto,
+    @Client() client: ClientInfo,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponseDto> {
+    return this.withCookie(reply, await this.mfaLogin.complete(dto, client));
   }
 
   @Public()

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { mfaConfig } from '../config/mfa.config.js';
 import { securityConfig } from '../config/security.config.js';
 import { MailModule } from '../mail/mail.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
@@ -22,12 +23,22 @@ import { PasswordResetController } from './email/password-reset.controller.js';
 import { PasswordResetService } from './email/password-reset.service.js';
 import { RegistrationService } from './email/registration.service.js';
 import { JwksController } from './jwks.controller.js';
+import { AdminMfaController } from './mfa/admin-mfa.controller.js';
+import { DataEncryption, loadDataEncryption } from './mfa/data-encryption.js';
+import { MfaLoginService } from './mfa/mfa-login.service.js';
+import { MfaTokensService } from './mfa/mfa-tokens.service.js';
+import { MfaService } from './mfa/mfa.service.js';
+import { RecoveryCodesService } from './mfa/recovery-codes.service.js';
+import { SecondFactorsService } from './mfa/second-factors.service.js';
+import { TotpController } from './mfa/totp.controller.js';
+import { TotpService } from './mfa/totp.service.js';
 import { LoginAttempt } from './login-attempt.entity.js';
 import { LoginAttemptsCleanup } from './login-attempts-cleanup.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { PasswordController } from './password.controller.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { AuthenticationGuard } from './guards/authentication.guard.js';
+import { AuthLevelGuard } from './guards/auth-level.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { ScopesGuard } from './guards/scopes.guard.js';
 import { SessionsController } from './sessions.controller.js';
@@ -60,6 +71,8 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     EmailVerificationController,
     PasswordResetController,
     EmailChangeController,
+    TotpController,
+    AdminMfaController,
   ],
   providers: [
     AuthService,
@@ -71,13 +84,25 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     EmailChangeService,
     LoginLockout,
     LoginAttemptsCleanup,
+    SecondFactorsService,
+    MfaTokensService,
+    RecoveryCodesService,
+    TotpService,
+    MfaService,
+    MfaLoginService,
+    {
+      provide: DataEncryption,
+      inject: [mfaConfig.KEY],
+      useFactory: loadDataEncryption,
+    },
     JwtStrategy,
     LocalStrategy,
     StrategiesCheck,
-    // Secure by default: authentication first, then roles and scopes, on every route of every module.
+    // Secure by default: authentication first, then roles, scopes and step-up, on every route.
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
+    { provide: APP_GUARD, useClass: AuthLevelGuard },
   ],
   // The one way to open a session and issue its tokens, for other sign-in routes (federation).
   exports: [AuthService],

@@ -2,6 +2,7 @@ import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { ClientInfo } from '../common/client-info.js';
+import type { AuthenticationContext } from '../tokens/access-token-claims.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
@@ -21,6 +22,7 @@ import {
   type LocksSet,
   type LoginAttemptTicket,
 } from './login-lockout.service.js';
+import { SecondFactorsService } from './mfa/second-factors.service.js';
 import type { SignInUser } from './sign-in-user.js';
 
 const isWrongCurrentPassword = (error: unknown) =>
@@ -42,6 +44,7 @@ export class AuthService {
     private readonly lockout: LoginLockout,
     private readonly events: EventEmitter2,
     private readonly userEmails: UserEmailService,
+    private readonly secondFactors: SecondFactorsService,
     @Inject(accountEmailConfig.KEY)
     private readonly emailConfig: ConfigType<typeof accountEmailConfig>,
   ) {}
@@ -64,13 +67,37 @@ export class AuthService {
       this.emitLocks(email, client, locks);
       return null;
     }
-    await this.lockout.succeeded(ticket);
+    const secondFactors = await this.secondFactors.methodsOf(user.id);
+    // With a second factor the password alone proves nothing yet: its attempt is given back, but
+    // the count is not cleared, so wrong codes after right passwords still reach the lockout.
+    if (secondFactors.length > 0) await this.lockout.released(ticket);
+    else await this.lockout.succeeded(ticket);
     const { emailVerifiedAt, ...signedIn } = user;
     // The password was right, so 403 rather than 401: the client should not ask for it again.
     if (this.emailConfig.requireVerifiedEmail && emailVerifiedAt === null) {
       throw emailNotVerified();
     }
-    return { ...signedIn, email };
+    return { ...signedIn, email, secondFactors };
+  }
+
+  /**
+   * A check of something secret the user typed (a TOTP or recovery code), counted against the
+   * sign-in lockout of `email` first like a password: a wrong one is a failed attempt, a right
+   * one clears the address's count. Throws `LockedOutError` (429) when locked.
+   */
+  async countedAttempt(
+    email: string,
+    client: ClientInfo,
+    check: () => Promise<boolean>,
+  ): Promise<boolean> {
+    const ticket = await this.beginAttempt(email, client);
+    const passed = await this.unlessBusy(ticket, check());
+    if (!passed) {
+      this.emitLocks(email, client, await this.lockout.failed(ticket));
+      return false;
+    }
+    await this.lockout.succeeded(ticket);
+    return true;
   }
 
   /**
@@ -135,7 +162,7 @@ export class AuthService {
       sessionId: session.sessionId,
       client,
     });
-    return this.tokens(user, session, user.amr);
+    return this.tokens(user, session, { amr: user.amr, authTime: session.authTime });
   }
 
   /** Rotates the refresh token; the new access token carries the user's current roles. */
@@ -148,7 +175,7 @@ export class AuthService {
       throw emailNotVerified();
     }
     const session = await this.sessions.rotate(refreshToken, client);
-    return this.tokens({ id: session.userId, roles: session.roles }, session, session.amr);
+    return this.tokens({ id: session.userId, roles: session.roles }, session, session);
   }
 
   async logout(user: AuthUser, client: ClientInfo): Promise<void> {
@@ -168,9 +195,9 @@ export class AuthService {
   private tokens(
     user: { id: string; roles: Role[] },
     session: { sessionId: string; refreshToken: string; refreshExpiresAt: Date },
-    amr?: readonly string[],
+    authentication: AuthenticationContext,
   ): TokenResponseDto {
-    const access = this.accessTokens.issue(user, session.sessionId, amr);
+    const access = this.accessTokens.issue(user, session.sessionId, authentication);
     return {
       accessToken: access.token,
       tokenType: 'Bearer',

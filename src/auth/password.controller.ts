@@ -15,6 +15,7 @@ import { AuthService } from './auth.service.js';
 import { Client } from './decorators/client-info.decorator.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
 import { RateLimited } from './decorators/rate-limited.decorator.js';
+import { RequireAuthLevel } from './decorators/require-auth-level.decorator.js';
 
 /**
  * The caller's password change. A users route served by `auth`: checking the current password
@@ -25,6 +26,7 @@ import { RateLimited } from './decorators/rate-limited.decorator.js';
 export class PasswordController {
   constructor(private readonly auth: AuthService) {}
 
+  @RequireAuthLevel({ maxAgeSeconds: 300 })
   @RateLimited()
   @Post('password')
   @HttpCode(204)

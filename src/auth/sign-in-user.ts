@@ -1,4 +1,5 @@
 import type { Role } from '../users/role.js';
+import type { MfaMethod } from './mfa/mfa-events.js';
 
 /** The account a sign-in strategy authenticated, before a session is opened for it. */
 export interface SignInUser {
@@ -11,6 +12,8 @@ export interface SignInUser {
    * only if it is still current (no password change, disable or role change since).
    */
   sessionsValidAfter: Date;
-  /** How the user was authenticated, when not by password (RFC 8176): `["fed"]`. */
+  /** How the user was authenticated, when not by password alone (RFC 8176): `["fed"]`… */
   amr?: readonly string[];
+  /** The account's second factors: not empty, the sign-in needs one (`POST /auth/login/mfa`). */
+  secondFactors?: readonly MfaMethod[];
 }

@@ -58,6 +58,17 @@ function checkSecrets(env: EnvironmentVariables): string | undefined {
   return checkSecretValue('JWT_SECRET', env.JWT_SECRET) ?? weakPrevious;
 }
 
+function checkDataEncryptionKey(env: EnvironmentVariables): string | undefined {
+  const keys = env.DATA_ENCRYPTION_KEY ?? [];
+  if (keys.length === 0 && env.NODE_ENV === 'production') {
+    return 'DATA_ENCRYPTION_KEY is required in production (32 random bytes in base64, e.g. `openssl rand -base64 32`)';
+  }
+  if (keys.some((key) => Buffer.from(key, 'base64').length !== 32)) {
+    return 'DATA_ENCRYPTION_KEY must be 32 random bytes in base64 (`openssl rand -base64 32`), comma-separated to rotate';
+  }
+  return undefined;
+}
+
 function checkRevocationFeed(env: EnvironmentVariables): string | undefined {
   if (env.REVOCATION_FEED_TIMEOUT <= env.REVOCATION_FEED_HEARTBEAT) {
     return 'REVOCATION_FEED_TIMEOUT must be longer than REVOCATION_FEED_HEARTBEAT';
@@ -160,6 +171,7 @@ export function problemAcrossVariables(env: EnvironmentVariables): string | unde
     checkMetricsPort(env) ??
     checkIssuer(env) ??
     checkMail(env) ??
-    checkOidc(env)
+    checkOidc(env) ??
+    checkDataEncryptionKey(env)
   );
 }

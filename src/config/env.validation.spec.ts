@@ -15,6 +15,9 @@ function configError(raw: Record<string, unknown>): Error {
   throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
 }
 
+/** Every production example has one (required there since issue 14). */
+const DATA_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('parseDurationSeconds', () => {
   it.each([
     ['900', 900],
@@ -163,9 +166,9 @@ describe('validateEnv', () => {
       'your-256-bit-secret',
       'placeholder',
     ])('rejects the placeholder %p as a placeholder', (secret) => {
-      expect(configError({ JWT_SECRET: secret, NODE_ENV: 'production' }).message).toBe(
-        'Invalid configuration: JWT_SECRET is a well-known placeholder; use 32+ random bytes',
-      );
+      expect(
+        configError({ JWT_SECRET: secret, NODE_ENV: 'production', DATA_ENCRYPTION_KEY }).message,
+      ).toBe('Invalid configuration: JWT_SECRET is a well-known placeholder; use 32+ random bytes');
     });
 
     it.each([
@@ -182,7 +185,11 @@ describe('validateEnv', () => {
     });
 
     it('refuses to start in production with JWT_ALG=HS256 without JWT_SECRET', () => {
-      const message = configError({ NODE_ENV: 'production', JWT_ALG: 'HS256' }).message;
+      const message = configError({
+        NODE_ENV: 'production',
+        DATA_ENCRYPTION_KEY,
+        JWT_ALG: 'HS256',
+      }).message;
 
       expect(message).toBe(
         'Invalid configuration: JWT_SECRET is required in production with JWT_ALG=HS256 (32+ random bytes, e.g. `openssl rand -base64 48`)',
@@ -194,6 +201,7 @@ describe('validateEnv', () => {
       (algorithm) => {
         const env = validateEnv({
           NODE_ENV: 'production',
+          DATA_ENCRYPTION_KEY,
           JWT_ALG: algorithm,
           MAIL_URL: 'disabled',
         });
@@ -212,7 +220,12 @@ describe('validateEnv', () => {
 
     it('treats an empty JWT_SECRET as unset (refused in production with HS256)', () => {
       expect(
-        configError({ NODE_ENV: 'production', JWT_ALG: 'HS256', JWT_SECRET: '  ' }).message,
+        configError({
+          NODE_ENV: 'production',
+          DATA_ENCRYPTION_KEY,
+          JWT_ALG: 'HS256',
+          JWT_SECRET: '  ',
+        }).message,
       ).toContain('JWT_SECRET is required in production');
     });
 
@@ -224,6 +237,7 @@ describe('validateEnv', () => {
     it('accepts production with a strong secret', () => {
       const env = validateEnv({
         NODE_ENV: 'production',
+        DATA_ENCRYPTION_KEY,
         JWT_ALG: 'HS256',
         JWT_SECRET: SECRET,
         MAIL_URL: 'disabled',
@@ -355,14 +369,18 @@ describe('validateEnv', () => {
     });
 
     it('refuses true in production, saying what to set instead', () => {
-      const message = configError({ NODE_ENV: 'production', TRUST_PROXY: 'true' }).message;
+      const message = configError({
+        NODE_ENV: 'production',
+        DATA_ENCRYPTION_KEY,
+        TRUST_PROXY: 'true',
+      }).message;
 
       expect(message).toMatch(/^Invalid configuration: TRUST_PROXY=true trusts every hop/);
       expect(message).toContain('number of proxies in front (e.g. 1)');
     });
 
     it('accepts a hop count or a list in production', () => {
-      const production = { NODE_ENV: 'production', MAIL_URL: 'disabled' };
+      const production = { NODE_ENV: 'production', DATA_ENCRYPTION_KEY, MAIL_URL: 'disabled' };
       expect(validateEnv({ ...production, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
       expect(validateEnv({ ...production, TRUST_PROXY: '10.0.0.0/8' }).TRUST_PROXY).toEqual([
         '10.0.0.0/8',
@@ -544,6 +562,7 @@ describe('validateEnv', () => {
     it('refuses a plain-http issuer in production, where it is the OAuth endpoints’ base URL', () => {
       const production = {
         NODE_ENV: 'production',
+        DATA_ENCRYPTION_KEY,
         JWT_SECRET: SECRET,
         JWT_ALG: 'HS256',
         MAIL_URL: 'disabled',
@@ -578,9 +597,44 @@ describe('validateEnv', () => {
     });
   });
 
+  describe('DATA_ENCRYPTION_KEY', () => {
+    const production = { NODE_ENV: 'production', JWT_ALG: 'ES256', MAIL_URL: 'disabled' };
+
+    it('refuses a production start without it, in one line naming it', () => {
+      expect(configError(production).message).toBe(
+        'Invalid configuration: DATA_ENCRYPTION_KEY is required in production (32 random bytes in base64, e.g. `openssl rand -base64 32`)',
+      );
+    });
+
+    it('takes a comma-separated list of 32-byte base64 keys, and refuses anything else', () => {
+      const other = Buffer.alloc(32, 9).toString('base64');
+      const list = `${DATA_ENCRYPTION_KEY}, ${other}`;
+      expect(validateEnv({ ...production, DATA_ENCRYPTION_KEY: list }).DATA_ENCRYPTION_KEY).toEqual(
+        [DATA_ENCRYPTION_KEY, other],
+      );
+      for (const bad of [
+        'short',
+        Buffer.alloc(16).toString('base64'),
+        `${DATA_ENCRYPTION_KEY},x`,
+      ]) {
+        expect(configError({ DATA_ENCRYPTION_KEY: bad }).message).toContain(
+          'DATA_ENCRYPTION_KEY must be 32 random bytes in base64',
+        );
+      }
+    });
+
+    it('is optional outside production (a development key is generated)', () => {
+      expect(validateEnv({}).DATA_ENCRYPTION_KEY).toBeUndefined();
+    });
+  });
+
   describe('mail', () => {
     it('refuses production without MAIL_URL, in one line saying what to set', () => {
-      const { message } = configError({ NODE_ENV: 'production', JWT_ALG: 'ES256' });
+      const { message } = configError({
+        NODE_ENV: 'production',
+        DATA_ENCRYPTION_KEY,
+        JWT_ALG: 'ES256',
+      });
       expect(message).toBe(
         'Invalid configuration: MAIL_URL is required in production: smtp(s)://user:password@host:port, or MAIL_URL=disabled to run without mail',
       );
@@ -593,8 +647,12 @@ describe('validateEnv', () => {
         'disabled',
       ]) {
         expect(
-          validateEnv({ NODE_ENV: 'production', MAIL_URL: url, APP_URL: 'https://a.example' })
-            .MAIL_URL,
+          validateEnv({
+            NODE_ENV: 'production',
+            DATA_ENCRYPTION_KEY,
+            MAIL_URL: url,
+            APP_URL: 'https://a.example',
+          }).MAIL_URL,
         ).toBe(url);
       }
       expect(validateEnv({}).MAIL_URL).toBeUndefined();
@@ -623,7 +681,11 @@ describe('validateEnv', () => {
     });
 
     it('refuses production mail whose links would point to localhost', () => {
-      const production = { NODE_ENV: 'production', MAIL_URL: 'smtp://mail.example.com' };
+      const production = {
+        NODE_ENV: 'production',
+        DATA_ENCRYPTION_KEY,
+        MAIL_URL: 'smtp://mail.example.com',
+      };
       expect(configError(production).message).toContain('APP_URL must be set in production');
       expect(validateEnv({ ...production, APP_URL: 'https://app.example.com' }).APP_URL).toBe(
         'https://app.example.com',
@@ -648,7 +710,7 @@ describe('validateEnv', () => {
       ['DB_MIGRATIONS_RUN', { DB_MIGRATIONS_RUN: 'maybe' }],
       ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: 'forever' }],
       ['JWT_SECRET', { JWT_SECRET: 'short' }],
-      ['JWT_SECRET', { NODE_ENV: 'production', JWT_ALG: 'HS256' }],
+      ['JWT_SECRET', { NODE_ENV: 'production', DATA_ENCRYPTION_KEY, JWT_ALG: 'HS256' }],
       ['JWT_ALG', { JWT_ALG: 'HS512' }],
       ['JWT_SIGNING_KID', { JWT_SIGNING_KID: 'a/b' }],
       ['JWT_PREVIOUS_SECRETS', { JWT_SECRET: SECRET, JWT_PREVIOUS_SECRETS: 'weak' }],
@@ -725,6 +787,7 @@ describe('validateEnv', () => {
         'must have an https issuer in production',
         providers([{ ...corp, issuer: 'http://idp.example.com', clientSecret: 's' }], {
           NODE_ENV: 'production',
+          DATA_ENCRYPTION_KEY,
           JWT_ALG: 'ES256',
           MAIL_URL: 'disabled',
         }),

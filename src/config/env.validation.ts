@@ -152,6 +152,26 @@ export class EnvironmentVariables {
   @IsString()
   JWT_SECRET?: string;
 
+  /**
+   * AES-256-GCM keys for secrets stored encrypted (TOTP secrets): 32 random bytes in base64,
+   * comma-separated for rotation (the first encrypts, all decrypt). Required in production;
+   * elsewhere generated into DATA_DIR when unset.
+   */
+  @Transform(toList)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/_-]{43}=?$/, {
+    each: true,
+    message:
+      'DATA_ENCRYPTION_KEY must be 32 random bytes in base64 (`openssl rand -base64 32`), comma-separated to rotate',
+  })
+  DATA_ENCRYPTION_KEY?: string[];
+
+  /** The issuer an authenticator app shows beside the account (the otpauth URI's `issuer`). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  TOTP_ISSUER = 'Sentinel';
+
   @IsString()
   @MinLength(1)
   JWT_ISSUER = 'sentinel';

@@ -13,6 +13,7 @@ import { CreateMailOutbox1796100000000 } from '../../migrations/1796100000000-Cr
 import { CreateEmailTokens1796100010000 } from '../../migrations/1796100010000-CreateEmailTokens.js';
 import { CreateIdentities1796120000000 } from '../../migrations/1796120000000-CreateIdentities.js';
 import { CreateApiKeysAndClients1796140000000 } from '../../migrations/1796140000000-CreateApiKeysAndClients.js';
+import { AddSecondFactors1796150000000 } from '../../migrations/1796150000000-AddSecondFactors.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   CreateEmailTokens1796100010000,
   CreateIdentities1796120000000,
   CreateApiKeysAndClients1796140000000,
+  AddSecondFactors1796150000000,
 ];

@@ -21,6 +21,19 @@ export interface AccessTokenClaims {
   principal?: 'api_key' | 'client';
   /** The service account (`client_id`) of a client-credentials token. */
   clientId?: string;
+  /** How the user authenticated (RFC 8176 `amr`): `pwd`, `otp`, `hwk`, `swk`, `mfa`, `fed`. */
+  amr?: readonly string[];
+  /**
+   * When the user authenticated (RFC 9470 `auth_time`); absent on machine principals (API keys,
+   * service tokens), which therefore never satisfy a step-up.
+   */
+  authTime?: Date;
+}
+
+/** How a session was authenticated, for its access tokens (RFC 8176 and RFC 9470). */
+export interface AuthenticationContext {
+  amr?: readonly string[];
+  authTime: Date;
 }
 
 export interface IssuedAccessToken {

@@ -146,6 +146,25 @@ function claimsFrom(decoded: Jwt): AccessTokenClaims {
     issuedAt: new Date(iat * 1000),
     expiresAt: new Date(exp * 1000),
     scopes: scopesOfRoles(roles as string[]),
+    ...authenticationClaims(payload),
+  };
+}
+
+/**
+ * `amr` and `auth_time` (RFC 8176, RFC 9470), when present: a token issued before they existed
+ * has neither and simply cannot satisfy a step-up. Present but malformed, the token is refused.
+ */
+function authenticationClaims(payload: JwtPayload): Pick<AccessTokenClaims, 'amr' | 'authTime'> {
+  const { amr, auth_time: authTime } = payload;
+  if (amr !== undefined && !(Array.isArray(amr) && amr.every((v) => typeof v === 'string'))) {
+    throw new InvalidAccessTokenError('amr must be a list of strings');
+  }
+  if (authTime !== undefined && !Number.isInteger(authTime)) {
+    throw new InvalidAccessTokenError('auth_time must be a number of seconds');
+  }
+  return {
+    ...(amr !== undefined && { amr: amr as string[] }),
+    ...(authTime !== undefined && { authTime: new Date((authTime as number) * 1000) }),
   };
 }
 

@@ -80,6 +80,7 @@ describe('AccessTokenService', () => {
         aud: config.audience,
         jti: issued.claims.tokenId,
         roles: ['user'],
+        amr: ['pwd'],
         iat: payload.iat,
         exp: payload.exp,
       });

@@ -5,7 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { jwtConfig } from '../config/jwt.config.js';
 import type { Role } from '../users/role.js';
 import { scopesOfRoles } from '../users/scopes.js';
-import { ACCESS_TOKEN_TYPE, type IssuedAccessToken } from './access-token-claims.js';
+import {
+  ACCESS_TOKEN_TYPE,
+  type AuthenticationContext,
+  type IssuedAccessToken,
+} from './access-token-claims.js';
+
+/** RFC 8176 §2: a session opened with a password alone (its `amr` is stored as null). */
+const PASSWORD_AMR = ['pwd'] as const;
 import { SigningKeys } from './signing-keys.js';
 
 /** Issues access tokens with the current signing key (verification: `AccessTokenVerifier`). */
@@ -18,21 +25,25 @@ export class AccessTokenService {
   ) {}
 
   /**
-   * `amr` (RFC 8176 §2): how the user signed in, when not with a password (`["fed"]` after an
-   * OpenID provider); left out otherwise, as before.
+   * `amr` (RFC 8176 §2): how the user signed in (`["pwd"]` when the session says nothing else,
+   * `["fed"]` after an OpenID provider, `["pwd", "otp", "mfa"]` after a second factor), and
+   * `auth_time` (RFC 9470 §3) when they did: both the session's, kept through refreshes.
    */
   issue(
     user: { id: string; roles: Role[] },
     sessionId: string,
-    amr?: readonly string[],
+    authentication: Partial<AuthenticationContext> = {},
   ): IssuedAccessToken {
+    const amr = authentication.amr ?? PASSWORD_AMR;
+    const authTime =
+      authentication.authTime && Math.floor(authentication.authTime.getTime() / 1000);
     const { kid, algorithm, key } = this.keys.signing;
     const tokenId = randomUUID();
     // iat is set here, not by jsonwebtoken, so the claims returned are exactly the token's.
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresIn = this.config.accessTokenTtlSeconds;
     const token = this.jwt.sign(
-      { sid: sessionId, roles: user.roles, iat: issuedAt, ...(amr && { amr }) },
+      { sid: sessionId, roles: user.roles, iat: issuedAt, amr, auth_time: authTime },
       {
         privateKey: key,
         algorithm,
@@ -56,6 +67,8 @@ export class AccessTokenService {
         issuedAt: new Date(issuedAt * 1000),
         expiresAt: new Date((issuedAt + expiresIn) * 1000),
         scopes: scopesOfRoles(user.roles),
+        amr,
+        ...(authTime !== undefined && { authTime: new Date(authTime * 1000) }),
       },
     };
   }

@@ -26,6 +26,8 @@ export interface RotationRow {
   roles: Role[] | null;
   /** The session's `amr` (null: signed in with a password). */
   amr: string[] | null;
+  /** The session's `auth_time` (when its user authenticated). */
+  auth_time: Date | null;
   /** The successor's expiry: set exactly when `state` is `valid` or `retried`. */
   refresh_expires_at: Date | null;
   /** `retried`: the successor, sealed under a key derived from the presented token. */
@@ -73,7 +75,7 @@ export interface RotationRow {
  */
 export const ROTATE_REFRESH_TOKEN = `
   WITH presented AS MATERIALIZED (
-    SELECT rt.id, rt.session_id, s.expires_at AS session_expires_at, u.id AS user_id, u.roles, s.amr,
+    SELECT rt.id, rt.session_id, s.expires_at AS session_expires_at, u.id AS user_id, u.roles, s.amr, s.auth_time,
            rt.used_at, rt.successor_sealed,
            CASE WHEN rt.used_at IS NOT NULL AND NOT (
                        rt.successor_sealed IS NOT NULL
@@ -114,7 +116,7 @@ export const ROTATE_REFRESH_TOKEN = `
      WHERE sessions.id = p.session_id AND p.state IN ('reused', 'user_disabled', 'superseded')
        AND sessions.revoked_at IS NULL
      RETURNING sessions.id, sessions.revoked_reason)
-  SELECT p.state, p.session_id, p.user_id, p.roles, p.amr,
+  SELECT p.state, p.session_id, p.user_id, p.roles, p.amr, p.auth_time,
          CASE p.state WHEN 'retried'
               THEN LEAST(p.used_at + make_interval(secs => $3), p.session_expires_at)
               ELSE successor.expires_at END AS refresh_expires_at,

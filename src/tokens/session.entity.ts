@@ -45,9 +45,13 @@ export class Session {
   @Column({ type: 'timestamptz', precision: 3 })
   userStamp: Date;
 
-  /** How the user signed in, when not by password (RFC 8176: `["fed"]`); in every access token. */
+  /** How the user signed in (RFC 8176: `["pwd"]`, `["fed"]`, `["pwd", "otp", "mfa"]`…); null: a password. */
   @Column({ type: 'text', array: true, nullable: true })
   amr: string[] | null;
+
+  /** When the user authenticated (RFC 9470 `auth_time`): the sign-in, kept through refreshes. */
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  authTime: Date;
 
   /** Partial index: instances load the recently revoked sessions at start. */
   @Index('IDX_sessions_revoked_at', { where: '"revoked_at" IS NOT NULL' })

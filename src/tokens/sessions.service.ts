@@ -24,6 +24,8 @@ export interface IssuedRefreshToken {
   sessionId: string;
   refreshToken: string;
   refreshExpiresAt: Date;
+  /** When the user authenticated for this session (RFC 9470 `auth_time`). */
+  authTime: Date;
 }
 
 export interface RotatedSession extends IssuedRefreshToken {
@@ -55,7 +57,8 @@ export type RevocationReason =
   | 'credentials_changed'
   | 'token_revoked'
   | 'password_reset'
-  | 'email_changed';
+  | 'email_changed'
+  | 'mfa_reset';
 
 type Rotation =
   | { outcome: 'rotated'; session: RotatedSession; revokedIds?: undefined }
@@ -111,7 +114,11 @@ export class SessionsService {
     amr?: readonly string[],
   ): Promise<IssuedRefreshToken | null> {
     const { token, hash } = generateRefreshToken();
-    const [row] = await this.statements.query<{ session_id: string; expires_at: Date }>(
+    const [row] = await this.statements.query<{
+      session_id: string;
+      expires_at: Date;
+      auth_time: Date;
+    }>(
       'open_session',
       `WITH account AS (
          SELECT id, sessions_valid_after FROM users
@@ -121,10 +128,10 @@ export class SessionsService {
          INSERT INTO sessions (user_id, expires_at, user_agent, ip, user_stamp, amr)
          SELECT id, now() + make_interval(secs => $2), $3, $4, sessions_valid_after, $8
            FROM account
-         RETURNING id, expires_at)
+         RETURNING id, expires_at, auth_time)
        INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
        SELECT id, $5, LEAST(now() + make_interval(secs => $6), expires_at) FROM session
-       RETURNING session_id, expires_at`,
+       RETURNING session_id, expires_at, (SELECT auth_time FROM session) AS auth_time`,
       [
         userId,
         this.config.sessionMaxAgeSeconds,
@@ -137,7 +144,12 @@ export class SessionsService {
       ],
     );
     if (!row) return null;
-    return { sessionId: row.session_id, refreshToken: token, refreshExpiresAt: row.expires_at };
+    return {
+      sessionId: row.session_id,
+      refreshToken: token,
+      refreshExpiresAt: row.expires_at,
+      authTime: row.auth_time,
+    };
   }
 
   /** Moves a live session of the user to a new security stamp, so it survives the change. */
@@ -230,6 +242,7 @@ export class SessionsService {
             userId: row.user_id!,
             roles: row.roles!,
             amr: row.amr ?? undefined,
+            authTime: row.auth_time!,
             refreshToken: next.token,
             refreshExpiresAt: row.refresh_expires_at,
           },
@@ -242,6 +255,7 @@ export class SessionsService {
             userId: row.user_id!,
             roles: row.roles!,
             amr: row.amr ?? undefined,
+            authTime: row.auth_time!,
             // Its hash matched, so the presented token opens what was sealed under it.
             refreshToken: openSealedSuccessor(presented, row.successor_sealed!),
             refreshExpiresAt: row.refresh_expires_at!,

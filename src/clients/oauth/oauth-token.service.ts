@@ -67,7 +67,7 @@ export class OAuthTokenService {
     const access = this.accessTokens.issue(
       { id: session.userId, roles: session.roles },
       session.sessionId,
-      session.amr,
+      session,
     );
     return {
       access_token: access.token,

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestPath } from '../request-path.js';
 import { internalErrorResponse, toErrorResponse, type ErrorResponse } from './error-response.js';
 import { OAUTH_ERROR_CODES } from './error-codes.js';
-import { bearerChallenge } from './www-authenticate.js';
+import { bearerChallenge, type StepUpChallenge } from './www-authenticate.js';
 
 /**
  * The one place an error becomes a response: the API's error body, the RFC 6750 challenge on
@@ -24,12 +24,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // Unexpected errors with their stack; an outage (503) one line each, not a stack per request.
     if (body.statusCode === 503) this.logger.warn(`${where}: ${error.message}`);
     else if (body.statusCode >= 500) this.logger.error(`${where}: ${error.message}`, error.stack);
-    const details = body.details as { requiredScopes?: string[] } | undefined;
+    const details = body.details as ({ requiredScopes?: string[] } & StepUpChallenge) | undefined;
     const challenge = bearerChallenge(
       body.statusCode,
       body.code,
       body.message,
       details?.requiredScopes,
+      details,
     );
     if (challenge) reply.header('www-authenticate', challenge);
     const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)

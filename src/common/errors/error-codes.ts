@@ -26,6 +26,11 @@ export const ErrorCode = {
   InvalidGrant: 'invalid_grant',
   RefreshTokenReused: 'refresh_token_reused',
   SessionExpired: 'session_expired',
+  // 401 from the second step of a sign-in (POST /auth/login/mfa)
+  InvalidMfaToken: 'invalid_mfa_token',
+  InvalidMfaCode: 'invalid_mfa_code',
+  /** RFC 9470 §3: the token's authentication is too old or too weak for the route (step-up). */
+  InsufficientUserAuthentication: 'insufficient_user_authentication',
   // 403
   InsufficientRole: 'insufficient_role',
   /** RFC 6750 §3.1: the token lacks a scope the route needs. */
@@ -46,6 +51,11 @@ export const ErrorCode = {
   Conflict: 'conflict',
   /** Unlinking the account's only way to sign in (no password, no other identity). */
   LastSignInMethod: 'last_sign_in_method',
+  /** TOTP is already on (turn it off first), or not on (set it up first). */
+  TotpAlreadyEnabled: 'totp_already_enabled',
+  TotpNotEnabled: 'totp_not_enabled',
+  /** `POST /auth/mfa/totp/confirm` without a pending `setup`. */
+  TotpSetupRequired: 'totp_setup_required',
   PayloadTooLarge: 'payload_too_large',
   UriTooLong: 'uri_too_long',
   UnsupportedMediaType: 'unsupported_media_type',

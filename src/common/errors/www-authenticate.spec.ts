@@ -85,4 +85,19 @@ describe('bearerChallenge', () => {
       );
     });
   });
+
+  describe('step-up (RFC 9470 §3)', () => {
+    it('names what the route demands: acr_values and/or max_age', () => {
+      const code = 'insufficient_user_authentication';
+      expect(bearerChallenge(401, code, 'Sign in again', [], { acrValues: 'mfa' })).toBe(
+        'Bearer realm="sentinel", error="insufficient_user_authentication", error_description="Sign in again", acr_values="mfa"',
+      );
+      expect(bearerChallenge(401, code, 'Sign in again', [], { maxAge: 300 })).toBe(
+        'Bearer realm="sentinel", error="insufficient_user_authentication", error_description="Sign in again", max_age=300',
+      );
+      expect(bearerChallenge(401, code, 'x', [], { acrValues: 'mfa', maxAge: 300 })).toBe(
+        'Bearer realm="sentinel", error="insufficient_user_authentication", error_description="x", acr_values="mfa", max_age=300',
+      );
+    });
+  });
 });

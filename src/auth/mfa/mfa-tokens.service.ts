@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { Role } from '../../users/role.js';
+
+/** How long the second step of a sign-in may take. */
+export const MFA_TOKEN_TTL_SECONDS = 300;
+
+export interface PendingSignIn {
+  userId: string;
+  email: string;
+  sessionsValidAfter: Date;
+}
+
+export interface ConsumedSignIn extends PendingSignIn {
+  roles: Role[];
+}
+
+const hash = (token: string) => createHash('sha256').update(token).digest();
+
+/**
+ * The `mfaToken` between a right password and the second factor: opaque, 256 random bits,
+ * stored as SHA-256, bound to the user, valid five minutes, consumed by one DELETE (so two
+ * instances finishing it at once give one sign-in).
+ */
+@Injectable()
+export class MfaTokensService {
+  private readonly logger = new Logger('MfaTokensCleanup');
+  constructor(private readonly dataSource: DataSource) {}
+
+  async issue(pending: PendingSignIn): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.dataSource.query(
+      `INSERT INTO mfa_tokens (token_hash, user_id, email, sessions_valid_after, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
+      [
+        hash(token),
+        pending.userId,
+        pending.email,
+        pending.sessionsValidAfter,
+        MFA_TOKEN_TTL_SECONDS,
+      ],
+    );
+    return token;
+  }
+
+  /** The live sign-in this token stands for, without spending it (wrong codes may be retried). */
+  async find(token: string): Promise<PendingSignIn | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT user_id, email, sessions_valid_after FROM mfa_tokens
+        WHERE token_hash = $1 AND expires_at > now()`,
+      [hash(token)],
+    );
+    return row && toPending(row);
+  }
+
+  /** Spends the token; undefined when it was spent (or expired) meanwhile. */
+  async consume(token: string): Promise<ConsumedSignIn | undefined> {
+    const [row] = await this.dataSource.query(
+      `WITH spent AS (
+         DELETE FROM mfa_tokens m USING users u
+          WHERE m.token_hash = $1 AND m.expires_at > now() AND u.id = m.user_id
+          RETURNING m.user_id, m.email, m.sessions_valid_after, u.roles)
+       SELECT * FROM spent`,
+      [hash(token)],
+    );
+    return row && { ...toPending(row), roles: row.roles };
+  }
+
+  /** Expired tokens go hourly, so the table holds only the sign-ins under way. */
+  @Cron(CronExpression.EVERY_HOUR, { name: 'mfa-tokens-cleanup' })
+  async deleteExpired(): Promise<void> {
+    try {
+      await this.dataSource.query(`DELETE FROM mfa_tokens WHERE expires_at <= now()`);
+    } catch (error) {
+      this.logger.warn(`Cleanup failed, will retry next hour: ${(error as Error).message}`);
+    }
+  }
+}
+
+function toPending(row: Record<string, unknown>): PendingSignIn {
+  return {
+    userId: row.user_id as string,
+    email: row.email as string,
+    sessionsValidAfter: new Date(row.sessions_valid_after as Date),
+  };
+}

@@ -1,0 +1,12 @@
+import { registerAs } from '@nestjs/config';
+import { validateEnv } from './env.validation.js';
+
+export const mfaConfig = registerAs('mfa', () => {
+  const env = validateEnv(process.env);
+  return {
+    /** Base64 AES-256 keys; the first encrypts. Empty outside production: generated into dataDir. */
+    dataEncryptionKeys: env.DATA_ENCRYPTION_KEY ?? [],
+    totpIssuer: env.TOTP_ISSUER,
+    dataDir: env.DATA_DIR,
+  };
+});
