@@ -4,6 +4,7 @@ import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '
 import { DECORATORS, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { isPublicRoute, requiredRoles, requiredScopes } from './auth/auth-metadata.js';
 import { ErrorResponseDto } from './common/errors/error-response.dto.js';
+import { documentErrorCodes } from './openapi-error-codes.js';
 import { SCOPES } from './users/scopes.js';
 
 const BEARER = 'bearer';
@@ -31,6 +32,19 @@ const SCOPE_DESCRIPTIONS: Record<(typeof SCOPES)[number], string> = {
   'projects:write': 'Create, change and delete projects',
   'users:admin': 'Administer users (administrators)',
   'tokens:introspect': 'Introspect tokens (POST /oauth/introspect)',
+};
+
+/** Every tag an operation may use, with what it groups (Spectral: `operation-tag-defined`). */
+const TAGS: Record<string, string> = {
+  auth: 'Sign-in, tokens, sessions and account recovery',
+  users: 'Your profile and, for administrators, every account',
+  'api-keys': 'Personal API keys for scripts and CI',
+  clients: 'Service accounts (client credentials)',
+  oauth:
+    'OAuth 2 endpoints: token, introspection, revocation, metadata (RFCs 6749, 7662, 7009, 8414)',
+  projects: 'The example resource module',
+  audit: 'The security audit trail (administrators)',
+  health: 'Liveness and readiness probes',
 };
 
 const ERROR_SCHEMA = { $ref: `#/components/schemas/${ErrorResponseDto.name}` };
@@ -92,7 +106,8 @@ function documentAuthentication(app: INestApplication, document: OpenAPIObject):
           .join('\n\n');
       }
       operation.responses['401'] = errorResponse(
-        'Missing, invalid, expired or revoked access token',
+        'Missing, invalid, expired or revoked access token: `missing_token`, `invalid_token`, ' +
+          '`token_expired` (refresh and retry), `token_revoked`',
         'Bearer realm="sentinel"[, error="invalid_token", error_description="…"]',
       );
       const roles = requiredRoles(reflector, [handler, controller]);
@@ -113,7 +128,7 @@ function documentAuthentication(app: INestApplication, document: OpenAPIObject):
 }
 
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('Sentinel')
     .setDescription(
       'JWT authentication and role-based authorization. Sign in with `POST /auth/login`, then ' +
@@ -121,6 +136,11 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         '(client credentials), on routes that name the scopes they need.',
     )
     .setVersion('0.1.0')
+    // Clients set their own base URL; Swagger UI lets the reader edit this one.
+    .addServer('{scheme}://{host}', 'A Sentinel server', {
+      scheme: { default: 'http', enum: ['http', 'https'] },
+      host: { default: 'localhost:3000', description: 'Host and port of the server' },
+    })
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER)
     .addApiKey(
       {
@@ -143,14 +163,29 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         },
       },
       OAUTH2_SCHEME,
-    )
-    .build();
+    );
+  for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
+  const config = builder.build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: operationId,
     extraModels: [ErrorResponseDto],
+    // A controller without @ApiTags must name one from TAGS, not get its class name.
+    autoTagControllers: false,
   });
   documentAuthentication(app, document);
+  documentErrorCodes(document);
+  assertTagsDefined(document);
   return document;
+}
+
+/** A controller with a tag missing from TAGS fails the build of the document, not only the lint. */
+function assertTagsDefined(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const operation of Object.values(item) as { tags?: string[] }[]) {
+      const unknown = (operation?.tags ?? []).filter((tag) => !(tag in TAGS));
+      if (unknown.length > 0) throw new Error(`${path}: add the tag ${unknown.join(', ')} to TAGS`);
+    }
+  }
 }
 
 /**

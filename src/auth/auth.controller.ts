@@ -22,6 +22,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientInfo } from '../common/client-info.js';
@@ -73,6 +74,11 @@ export class AuthController {
     description: '`email_taken` (REGISTRATION_REVEALS_ACCOUNTS=true)',
   })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
+  @ApiOperation({
+    summary: 'Create an account',
+    description:
+      'Creates an account and mails a verification link. With REGISTRATION_REVEALS_ACCOUNTS=false the answer is the same 202 whether or not the address already had an account.',
+  })
   async register(
     @Body() dto: RegisterUserDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -97,6 +103,11 @@ export class AuthController {
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: '`invalid_credentials`' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
+  @ApiOperation({
+    summary: 'Sign in',
+    description:
+      'Checks the email and password and opens a session: a short-lived access token and a single-use refresh token, which is also set as the HttpOnly `refresh_token` cookie. With `refreshTokenTransport: "cookie"` the refresh token is only in the cookie, never in the body.',
+  })
   async login(
     @SignedIn() user: SignInUser,
     @Client() client: ClientInfo,
@@ -121,6 +132,11 @@ export class AuthController {
     description:
       '`invalid_grant`, `refresh_token_reused` (the session is revoked), `session_expired`',
   })
+  @ApiOperation({
+    summary: 'Refresh the access token',
+    description:
+      'Trades a refresh token (in the body, or the `refresh_token` cookie when the body has none) for a new pair. Each refresh token works once; presenting a spent one revokes the whole session (`refresh_token_reused`). With `refreshTokenTransport: "cookie"` the new refresh token is only in the cookie.',
+  })
   async refresh(
     @Body() dto: RefreshDto,
     @Req() request: FastifyRequest,
@@ -135,6 +151,11 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The session is revoked; its access tokens stop working' })
+  @ApiOperation({
+    summary: 'Sign out',
+    description:
+      'Revokes the current session: its refresh token and every access token issued from it stop working at once. Clears the refresh cookie.',
+  })
   async logout(
     @CurrentUser() user: AuthUser,
     @Client() client: ClientInfo,
@@ -147,6 +168,10 @@ export class AuthController {
   @Post('logout-all')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Every session of the user is revoked' })
+  @ApiOperation({
+    summary: 'Sign out everywhere',
+    description: 'Revokes every session of the signed-in user. Clears the refresh cookie.',
+  })
   async logoutAll(
     @CurrentUser() user: AuthUser,
     @Client() client: ClientInfo,
@@ -159,6 +184,11 @@ export class AuthController {
   /** The cheapest protected route: the verified token's claims, no database. */
   @Get('session')
   @ApiOkResponse({ type: SessionResponseDto })
+  @ApiOperation({
+    summary: 'The current session',
+    description:
+      'Who the access token belongs to and when it expires, from the verified token alone (no database): the cheapest protected route.',
+  })
   session(@CurrentUser() user: AuthUser): SessionResponseDto {
     return SessionResponseDto.from(user);
   }

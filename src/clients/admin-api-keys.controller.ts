@@ -5,6 +5,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators/roles.decorator.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
@@ -22,6 +23,10 @@ export class AdminApiKeysController {
 
   @Get()
   @ApiOkResponse({ type: [ApiKeyResponseDto] })
+  @ApiOperation({
+    summary: "List a user's API keys",
+    description: "A user's API keys, without secrets (administrators).",
+  })
   async list(@UuidParam() userId: string): Promise<ApiKeyResponseDto[]> {
     return (await this.apiKeys.list(userId)).map(ApiKeyResponseDto.from);
   }
@@ -30,6 +35,10 @@ export class AdminApiKeysController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted: refused at once by every instance' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such key of that user' })
+  @ApiOperation({
+    summary: "Delete a user's API key",
+    description: 'Deletes one API key of a user (administrators).',
+  })
   async remove(@UuidParam() userId: string, @UuidParam('keyId') keyId: string): Promise<void> {
     await this.apiKeys.remove(userId, keyId);
   }
