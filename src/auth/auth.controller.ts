@@ -21,11 +21,12 @@ import {
   ApiOkResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiOperation,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientInfo } from '../common/client-info.js';
+import { ApiErrors } from '../common/errors/api-errors.decorator.js';
+import { ErrorCode } from '../common/errors/error-codes.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { sessionsConfig } from '../config/sessions.config.js';
 import { refreshRefused } from '../tokens/session-errors.js';
@@ -43,6 +44,7 @@ import { LoginDto } from './dto/login.dto.js';
 import { MailQueuedResponseDto } from './email/dto/mail-queued-response.dto.js';
 import { RegistrationService } from './email/registration.service.js';
 import { RefreshDto } from './dto/refresh.dto.js';
+import type { RefreshTokenTransport } from './dto/refresh-token-transport.decorator.js';
 import { SessionResponseDto } from './dto/session-response.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
@@ -100,8 +102,10 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the `refresh_token` cookie' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: '`invalid_credentials`' })
+  @ApiErrors({
+    400: { codes: [ErrorCode.ValidationFailed], when: 'invalid or unknown fields' },
+    401: [ErrorCode.InvalidCredentials],
+  })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
   @ApiOperation({
     summary: 'Sign in',
@@ -111,9 +115,12 @@ export class AuthController {
   async login(
     @SignedIn() user: SignInUser,
     @Client() client: ClientInfo,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
-    return this.withCookie(reply, await this.auth.signIn(user, client));
+    // The body was validated into a LoginDto by LocalAuthGuard (guards run before pipes).
+    const { refreshTokenTransport } = request.body as LoginDto;
+    return this.withCookie(reply, await this.auth.signIn(user, client), refreshTokenTransport);
   }
 
   @Public()
@@ -127,10 +134,12 @@ export class AuthController {
       'A new pair; the presented token is spent. Presented again within ' +
       '`REFRESH_RETRY_WINDOW` (when set) while its successor is unused: that same successor',
   })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponseDto,
-    description:
-      '`invalid_grant`, `refresh_token_reused` (the session is revoked), `session_expired`',
+  @ApiErrors({
+    400: { codes: [ErrorCode.ValidationFailed], when: 'invalid or unknown fields' },
+    401: {
+      codes: [ErrorCode.InvalidGrant, ErrorCode.RefreshTokenReused, ErrorCode.SessionExpired],
+      when: 'sign in again (`refresh_token_reused` also revoked the session)',
+    },
   })
   @ApiOperation({
     summary: 'Refresh the access token',
@@ -145,7 +154,11 @@ export class AuthController {
   ): Promise<TokenResponseDto> {
     const token = dto.refreshToken ?? refreshCookie(request);
     if (!token) throw refreshRefused.invalid();
-    return this.withCookie(reply, await this.auth.refresh(token, client));
+    return this.withCookie(
+      reply,
+      await this.auth.refresh(token, client),
+      dto.refreshTokenTransport,
+    );
   }
 
   @Post('logout')
@@ -193,8 +206,15 @@ export class AuthController {
     return SessionResponseDto.from(user);
   }
 
-  private withCookie(reply: FastifyReply, tokens: TokenResponseDto): TokenResponseDto {
+  /** Sets the cookie; with the `cookie` transport the body keeps no copy of the token. */
+  private withCookie(
+    reply: FastifyReply,
+    tokens: TokenResponseDto,
+    transport?: RefreshTokenTransport,
+  ): TokenResponseDto {
     setRefreshCookie(reply, tokens.refreshToken, tokens.refreshExpiresAt, this.config.cookieSecure);
-    return tokens;
+    if (transport !== 'cookie') return tokens;
+    const { refreshToken: _kept, ...body } = tokens;
+    return body as TokenResponseDto;
   }
 }
