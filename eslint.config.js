@@ -1,7 +1,15 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', 'bench/results/'] },
+  { ignores: [
+      'dist/',
+      'coverage/',
+      'node_modules/',
+      'data/',
+      'bench/results/',
+      '**/dist/',
+      'packages/client/src/openapi.ts',
+    ] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
