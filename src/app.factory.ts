@@ -85,7 +85,17 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     .split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);
-  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, credentials: true });
+  // Exact origins only (no patterns): credentials (the refresh cookie) go to those alone. Every
+  // method the API uses, and the headers a client reads on an error, for a web app elsewhere.
+  if (corsOrigins.length > 0) {
+    app.enableCors({
+      origin: corsOrigins,
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    });
+  }
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify's own parsers are JSON and text/plain; text is no more a JSON body than a form is.
   fastify.removeContentTypeParser('text/plain');
