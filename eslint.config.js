@@ -1,7 +1,8 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: [
+  {
+    ignores: [
       'dist/',
       'coverage/',
       'node_modules/',
@@ -9,7 +10,8 @@ export default tseslint.config(
       'bench/results/',
       '**/dist/',
       'packages/client/src/openapi.ts',
-    ] },
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

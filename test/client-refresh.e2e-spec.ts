@@ -17,10 +17,7 @@ describe('@sentinel/client: single-flight refresh against the real app', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp(
-      { ACCESS_TOKEN_TTL: '2s', JWT_CLOCK_TOLERANCE: '0' },
-      { listen: true },
-    );
+    t = await createTestApp({ ACCESS_TOKEN_TTL: '2s', JWT_CLOCK_TOLERANCE: '0' }, { listen: true });
   });
   afterAll(async () => {
     await t?.close();
@@ -53,14 +50,12 @@ describe('@sentinel/client: single-flight refresh against the real app', () => {
   }
 
   const refreshTokensOf = async (sessionId: string) => {
-    const [row] = await t.app
-      .get(DataSource)
-      .query(
-        `SELECT count(*)::int AS tokens, bool_or(s.revoked_at IS NOT NULL) AS revoked
+    const [row] = await t.app.get(DataSource).query(
+      `SELECT count(*)::int AS tokens, bool_or(s.revoked_at IS NOT NULL) AS revoked
            FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
           WHERE rt.session_id = $1`,
-        [sessionId],
-      );
+      [sessionId],
+    );
     return row as { tokens: number; revoked: boolean };
   };
   /** Past the access token's 2 s life (the server checks `exp` to the second). */

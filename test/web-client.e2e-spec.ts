@@ -1,11 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { registerUser, type TestUser } from './factories/user.factory.js';
+import { registerUser } from './factories/user.factory.js';
 import { describeWithChromium, launchChromium } from './support/browser.js';
 import { freePort } from './support/free-port.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { serveWebApp, type WebApp } from './support/web-app.js';
+
+/** What the page functions below touch (evaluated in Chromium, compiled without the DOM lib). */
+declare const document: { body: { dataset: Record<string, string | undefined> }; cookie: string };
 
 /**
  * `examples/web` (through `@sentinel/client` in cookie mode) in real Chromium against a real
@@ -16,7 +19,7 @@ describeWithChromium('the example web app')('the example web app in Chromium', (
   let web: WebApp;
   let browser: Browser;
   let context: BrowserContext;
-  let user: TestUser;
+  let user: Awaited<ReturnType<typeof registerUser>>;
 
   beforeAll(async () => {
     const [webPort, apiPort] = [await freePort(), await freePort()];
@@ -69,11 +72,9 @@ describeWithChromium('the example web app')('the example web app in Chromium', (
   const reloadProfile = async (page: Page) => {
     const before = await profileLoads(page);
     await page.click('#reload-profile');
-    await page.waitForFunction(
-      (n) => Number(document.body.dataset.profileLoads ?? 0) > n,
-      before,
-      { timeout: 15_000 },
-    );
+    await page.waitForFunction((n) => Number(document.body.dataset.profileLoads ?? 0) > n, before, {
+      timeout: 15_000,
+    });
   };
   /** Past the 5 s access token (the server checks `exp` to the second). */
   const pastExpiry = () => sleep(6_100);

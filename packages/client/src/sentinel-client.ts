@@ -140,7 +140,10 @@ export function createSentinelClient(options: SentinelClientOptions): SentinelCl
       if (access?.token === sent) await refresh();
       return access ? send(withToken(retry, access.token)) : response;
     }
-    if (access?.token === sent && (error.code === 'token_revoked' || error.code === 'invalid_token')) {
+    if (
+      access?.token === sent &&
+      (error.code === 'token_revoked' || error.code === 'invalid_token')
+    ) {
       endSession(error, true);
     }
     return response;
