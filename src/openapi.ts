@@ -136,11 +136,9 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         '(client credentials), on routes that name the scopes they need.',
     )
     .setVersion('0.1.0')
-    // Clients set their own base URL; Swagger UI lets the reader edit this one.
-    .addServer('{scheme}://{host}', 'A Sentinel server', {
-      scheme: { default: 'http', enum: ['http', 'https'] },
-      host: { default: 'localhost:3000', description: 'Host and port of the server' },
-    })
+    // Relative to where the document is served (`/docs-json` → the server's root), so Swagger UI
+    // calls the server it came from; generated clients take their base URL as an option.
+    .addServer('.', 'The server that serves this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER)
     .addApiKey(
       {
