@@ -78,6 +78,19 @@ describe('@sentinel/client: single-flight refresh against the real app', () => {
     expect(ended).toEqual([]);
   });
 
+  it('retries a request with a body after the refresh, body and all', async () => {
+    const { client, sent } = await signedInClient(-60_000);
+    await pastExpiry();
+
+    const { data, response } = await client.api.PATCH('/users/me', {
+      body: { displayName: 'After the refresh' },
+    });
+
+    expect(response.status).toBe(200);
+    expect(data?.displayName).toBe('After the refresh');
+    expect(sent).toEqual({ refreshes: 1, unauthorized: 1 });
+  });
+
   it('refreshes once, before sending, when the token is about to expire', async () => {
     const { client, sent, sessionId } = await signedInClient(1_500);
     await sleep(600);
