@@ -1,6 +1,7 @@
 import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import fastifyCookie from '@fastify/cookie';
+import type { FastifyCorsOptions, FastifyCorsOptionsDelegateCallback } from '@fastify/cors';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -86,7 +87,25 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     .split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);
-  if (corsOrigins.length > 0) app.enableCors({ origin: corsOrigins, credentials: true });
+  // Exact origins only (no patterns), and the credentials header (the refresh cookie) for those
+  // alone: a per-request decision, since @fastify/cors would send it to any origin otherwise.
+  // Every method the API uses, and the headers a client reads on an error.
+  if (corsOrigins.length > 0) {
+    const allowed = new Set(corsOrigins);
+    const listed = {
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    };
+    const delegate: FastifyCorsOptionsDelegateCallback = (request, callback) => {
+      const origin = request.headers.origin;
+      callback(null, origin && allowed.has(origin) ? { ...listed, origin } : { origin: false });
+    };
+    // The adapter hands a `(request, callback)` function to @fastify/cors as its options
+    // delegate; its type only names the options object.
+    app.enableCors(delegate as unknown as FastifyCorsOptions);
+  }
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify's own parsers are JSON and text/plain; text is no more a JSON body than a form is.
   fastify.removeContentTypeParser('text/plain');

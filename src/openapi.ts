@@ -10,6 +10,7 @@ import {
 } from './auth/auth-metadata.js';
 import type { AuthLevel } from './auth/decorators/require-auth-level.decorator.js';
 import { ErrorResponseDto } from './common/errors/error-response.dto.js';
+import { documentErrorCodes } from './openapi-error-codes.js';
 import { SCOPES } from './users/scopes.js';
 
 const BEARER = 'bearer';
@@ -37,6 +38,20 @@ const SCOPE_DESCRIPTIONS: Record<(typeof SCOPES)[number], string> = {
   'projects:write': 'Create, change and delete projects',
   'users:admin': 'Administer users (administrators)',
   'tokens:introspect': 'Introspect tokens (POST /oauth/introspect)',
+};
+
+/** Every tag an operation may use, with what it groups (Spectral: `operation-tag-defined`). */
+const TAGS: Record<string, string> = {
+  auth: 'Sign-in, tokens, sessions and account recovery',
+  users: 'Your profile and, for administrators, every account',
+  mfa: 'Second factors: TOTP and recovery codes; the step-up they satisfy',
+  'api-keys': 'Personal API keys for scripts and CI',
+  clients: 'Service accounts (client credentials)',
+  oauth:
+    'OAuth 2 endpoints: token, introspection, revocation, metadata (RFCs 6749, 7662, 7009, 8414)',
+  projects: 'The example resource module',
+  audit: 'The security audit trail (administrators)',
+  health: 'Liveness and readiness probes',
 };
 
 const ERROR_SCHEMA = { $ref: `#/components/schemas/${ErrorResponseDto.name}` };
@@ -100,13 +115,15 @@ function documentAuthentication(app: INestApplication, document: OpenAPIObject):
       const level = requiredAuthLevel(reflector, [handler, controller]);
       operation.responses['401'] = level
         ? errorResponse(
-            'Missing, invalid, expired or revoked access token; or `insufficient_user_authentication` ' +
+            'Missing, invalid, expired or revoked access token: `missing_token`, `invalid_token`, ' +
+              '`token_expired` (refresh and retry), `token_revoked`; or `insufficient_user_authentication` ' +
               `(RFC 9470): requires ${describeAuthLevel(level)}: sign in again`,
             'Bearer realm="sentinel"[, error="invalid_token" | error="insufficient_user_authentication", error_description="…"' +
               `${level.mfa ? ', acr_values="mfa"' : ''}${level.maxAgeSeconds !== undefined ? `, max_age=${level.maxAgeSeconds}` : ''}]`,
           )
         : errorResponse(
-            'Missing, invalid, expired or revoked access token',
+            'Missing, invalid, expired or revoked access token: `missing_token`, `invalid_token`, ' +
+              '`token_expired` (refresh and retry), `token_revoked`',
             'Bearer realm="sentinel"[, error="invalid_token", error_description="…"]',
           );
       const roles = requiredRoles(reflector, [handler, controller]);
@@ -127,7 +144,7 @@ function documentAuthentication(app: INestApplication, document: OpenAPIObject):
 }
 
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('Sentinel')
     .setDescription(
       'JWT authentication and role-based authorization. Sign in with `POST /auth/login`, then ' +
@@ -135,6 +152,9 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         '(client credentials), on routes that name the scopes they need.',
     )
     .setVersion('0.1.0')
+    // Relative to where the document is served (`/docs-json` → the server's root), so Swagger UI
+    // calls the server it came from; generated clients take their base URL as an option.
+    .addServer('.', 'The server that serves this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER)
     .addApiKey(
       {
@@ -157,14 +177,29 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         },
       },
       OAUTH2_SCHEME,
-    )
-    .build();
+    );
+  for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
+  const config = builder.build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: operationId,
     extraModels: [ErrorResponseDto],
+    // A controller without @ApiTags must name one from TAGS, not get its class name.
+    autoTagControllers: false,
   });
   documentAuthentication(app, document);
+  documentErrorCodes(document);
+  assertTagsDefined(document);
   return document;
+}
+
+/** A controller with a tag missing from TAGS fails the build of the document, not only the lint. */
+function assertTagsDefined(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const operation of Object.values(item) as { tags?: string[] }[]) {
+      const unknown = (operation?.tags ?? []).filter((tag) => !(tag in TAGS));
+      if (unknown.length > 0) throw new Error(`${path}: add the tag ${unknown.join(', ')} to TAGS`);
+    }
+  }
 }
 
 /**

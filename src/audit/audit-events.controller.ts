@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators/roles.decorator.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { AuditService } from './audit.service.js';
@@ -17,6 +17,11 @@ export class AuditEventsController {
   @Get()
   @ApiOkResponse({ type: AuditEventPageResponseDto, description: 'Newest first' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Unknown type, malformed userId' })
+  @ApiOperation({
+    summary: 'List audit events',
+    description:
+      'Security events (sign-ins, revocations, account changes), newest first, filtered by user and type (administrators).',
+  })
   async list(@Query() query: ListAuditEventsQueryDto): Promise<AuditEventPageResponseDto> {
     const { items, total } = await this.audit.list(query);
     return {

@@ -1,5 +1,5 @@
 import { Controller, Delete, HttpCode } from '@nestjs/common';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { ClientInfo } from '../common/client-info.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
@@ -24,6 +24,10 @@ export class AdminSessionsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Every session of the user is revoked' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOperation({
+    summary: "Revoke a user's sessions",
+    description: 'Ends every session of a user (administrators).',
+  })
   async revokeAll(
     @CurrentUser() admin: AuthUser,
     @UuidParam() id: string,

@@ -24,10 +24,11 @@ import {
   ApiOkResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientInfo } from '../common/client-info.js';
+import { ApiErrors } from '../common/errors/api-errors.decorator.js';
+import { ErrorCode } from '../common/errors/error-codes.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { sessionsConfig } from '../config/sessions.config.js';
 import { refreshRefused } from '../tokens/session-errors.js';
@@ -45,6 +46,7 @@ import { LoginDto } from './dto/login.dto.js';
 import { MailQueuedResponseDto } from './email/dto/mail-queued-response.dto.js';
 import { RegistrationService } from './email/registration.service.js';
 import { RefreshDto } from './dto/refresh.dto.js';
+import type { RefreshTokenTransport } from './dto/refresh-token-transport.decorator.js';
 import { SessionResponseDto } from './dto/session-response.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
@@ -80,6 +82,11 @@ export class AuthController {
     description: '`email_taken` (REGISTRATION_REVEALS_ACCOUNTS=true)',
   })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
+  @ApiOperation({
+    summary: 'Create an account',
+    description:
+      'Creates an account and mails a verification link. With REGISTRATION_REVEALS_ACCOUNTS=false the answer is the same 202 whether or not the address already had an account.',
+  })
   async register(
     @Body() dto: RegisterUserDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -112,16 +119,26 @@ export class AuthController {
       ],
     },
   })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: '`invalid_credentials`' })
+  @ApiErrors({
+    400: { codes: [ErrorCode.ValidationFailed], when: 'invalid or unknown fields' },
+    401: [ErrorCode.InvalidCredentials],
+  })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
+  @ApiOperation({
+    summary: 'Sign in',
+    description:
+      'Checks the email and password and opens a session: a short-lived access token and a single-use refresh token, which is also set as the HttpOnly `refresh_token` cookie. With `refreshTokenTransport: "cookie"` the refresh token is only in the cookie, never in the body.',
+  })
   async login(
     @SignedIn() user: SignInUser,
     @Client() client: ClientInfo,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto | MfaRequiredResponseDto> {
     if (user.secondFactors?.length) return this.mfaLogin.challenge(user);
-    return this.withCookie(reply, await this.auth.signIn(user, client));
+    // The body was validated into a LoginDto by LocalAuthGuard (guards run before pipes).
+    const { refreshTokenTransport } = request.body as LoginDto;
+    return this.withCookie(reply, await this.auth.signIn(user, client), refreshTokenTransport);
   }
 
   @Public()
@@ -137,17 +154,23 @@ export class AuthController {
       'usable until it expires (5 minutes) or a right code spends it.',
   })
   @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the `refresh_token` cookie' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponseDto,
-    description: '`invalid_mfa_token` (sign in again), `invalid_mfa_code`, `invalid_credentials`',
+  @ApiErrors({
+    400: { codes: [ErrorCode.ValidationFailed], when: 'invalid or unknown fields' },
+    401: {
+      codes: [ErrorCode.InvalidMfaToken, ErrorCode.InvalidMfaCode, ErrorCode.InvalidCredentials],
+      when: '`invalid_mfa_token`: sign in again',
+    },
   })
   async loginMfa(
     @Body() dto: MfaLoginDto,
     @Client() client: ClientInfo,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
-    return this.withCookie(reply, await this.mfaLogin.complete(dto, client));
+    return this.withCookie(
+      reply,
+      await this.mfaLogin.complete(dto, client),
+      dto.refreshTokenTransport,
+    );
   }
 
   @Public()
@@ -161,10 +184,17 @@ export class AuthController {
       'A new pair; the presented token is spent. Presented again within ' +
       '`REFRESH_RETRY_WINDOW` (when set) while its successor is unused: that same successor',
   })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponseDto,
+  @ApiErrors({
+    400: { codes: [ErrorCode.ValidationFailed], when: 'invalid or unknown fields' },
+    401: {
+      codes: [ErrorCode.InvalidGrant, ErrorCode.RefreshTokenReused, ErrorCode.SessionExpired],
+      when: 'sign in again (`refresh_token_reused` also revoked the session)',
+    },
+  })
+  @ApiOperation({
+    summary: 'Refresh the access token',
     description:
-      '`invalid_grant`, `refresh_token_reused` (the session is revoked), `session_expired`',
+      'Trades a refresh token (in the body, or the `refresh_token` cookie when the body has none) for a new pair. Each refresh token works once; presenting a spent one revokes the whole session (`refresh_token_reused`). With `refreshTokenTransport: "cookie"` the new refresh token is only in the cookie.',
   })
   async refresh(
     @Body() dto: RefreshDto,
@@ -174,12 +204,21 @@ export class AuthController {
   ): Promise<TokenResponseDto> {
     const token = dto.refreshToken ?? refreshCookie(request);
     if (!token) throw refreshRefused.invalid();
-    return this.withCookie(reply, await this.auth.refresh(token, client));
+    return this.withCookie(
+      reply,
+      await this.auth.refresh(token, client),
+      dto.refreshTokenTransport,
+    );
   }
 
   @Post('logout')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The session is revoked; its access tokens stop working' })
+  @ApiOperation({
+    summary: 'Sign out',
+    description:
+      'Revokes the current session: its refresh token and every access token issued from it stop working at once. Clears the refresh cookie.',
+  })
   async logout(
     @CurrentUser() user: AuthUser,
     @Client() client: ClientInfo,
@@ -192,6 +231,10 @@ export class AuthController {
   @Post('logout-all')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Every session of the user is revoked' })
+  @ApiOperation({
+    summary: 'Sign out everywhere',
+    description: 'Revokes every session of the signed-in user. Clears the refresh cookie.',
+  })
   async logoutAll(
     @CurrentUser() user: AuthUser,
     @Client() client: ClientInfo,
@@ -204,12 +247,24 @@ export class AuthController {
   /** The cheapest protected route: the verified token's claims, no database. */
   @Get('session')
   @ApiOkResponse({ type: SessionResponseDto })
+  @ApiOperation({
+    summary: 'The current session',
+    description:
+      'Who the access token belongs to and when it expires, from the verified token alone (no database): the cheapest protected route.',
+  })
   session(@CurrentUser() user: AuthUser): SessionResponseDto {
     return SessionResponseDto.from(user);
   }
 
-  private withCookie(reply: FastifyReply, tokens: TokenResponseDto): TokenResponseDto {
+  /** Sets the cookie; with the `cookie` transport the body keeps no copy of the token. */
+  private withCookie(
+    reply: FastifyReply,
+    tokens: TokenResponseDto,
+    transport?: RefreshTokenTransport,
+  ): TokenResponseDto {
     setRefreshCookie(reply, tokens.refreshToken, tokens.refreshExpiresAt, this.config.cookieSecure);
-    return tokens;
+    if (transport !== 'cookie') return tokens;
+    const { refreshToken: _kept, ...body } = tokens;
+    return body as TokenResponseDto;
   }
 }

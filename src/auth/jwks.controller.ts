@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { SigningKeys } from '../tokens/signing-keys.js';
 import { Public } from './decorators/public.decorator.js';
 
@@ -21,6 +21,11 @@ export class JwksController {
   @ApiOkResponse({
     description: 'Every verifying public key (empty for HS256: secrets are never published)',
     schema: { type: 'object', properties: { keys: { type: 'array', items: { type: 'object' } } } },
+  })
+  @ApiOperation({
+    summary: 'Public verification keys',
+    description:
+      'The JSON Web Key Set of the public keys that verify access tokens (empty with HS256). Resource servers cache it for its max-age.',
   })
   publicKeys() {
     return this.keys.jwks();

@@ -31,7 +31,12 @@ export class PasswordController {
   @Post('password')
   @HttpCode(204)
   // The name it had in UsersController: generated clients call it by this name.
-  @ApiOperation({ operationId: 'users_change_password' })
+  @ApiOperation({
+    operationId: 'users_change_password',
+    summary: 'Change your password',
+    description:
+      'Sets a new password after checking the current one; every other session of the user ends.',
+  })
   @ApiNoContentResponse({ description: 'Password changed; every other session is signed out' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiForbiddenResponse({ type: ErrorResponseDto, description: '`invalid_current_password`' })

@@ -1,5 +1,11 @@
 import { Controller, Delete, Get, HttpCode } from '@nestjs/common';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import type { ClientInfo } from '../common/client-info.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
@@ -17,6 +23,11 @@ export class SessionsController {
 
   @Get()
   @ApiOkResponse({ type: [ActiveSessionDto] })
+  @ApiOperation({
+    summary: 'List your sessions',
+    description:
+      "The signed-in user's open sessions (one per sign-in), with the current one marked.",
+  })
   async list(@CurrentUser() user: AuthUser): Promise<ActiveSessionDto[]> {
     const sessions = await this.sessions.listActive(user.userId);
     return sessions.map((session) => ActiveSessionDto.from(session, user.sessionId));
@@ -26,6 +37,11 @@ export class SessionsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The session is revoked' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such session of yours' })
+  @ApiOperation({
+    summary: 'Revoke one of your sessions',
+    description:
+      "Ends one of the signed-in user's sessions; its tokens stop working at once. Another user's session is a 404.",
+  })
   async revoke(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,

@@ -5,6 +5,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Client } from '../auth/decorators/client-info.decorator.js';
@@ -26,6 +27,10 @@ export class AdminApiKeysController {
 
   @Get()
   @ApiOkResponse({ type: [ApiKeyResponseDto] })
+  @ApiOperation({
+    summary: "List a user's API keys",
+    description: "A user's API keys, without secrets (administrators).",
+  })
   async list(@UuidParam() userId: string): Promise<ApiKeyResponseDto[]> {
     return (await this.apiKeys.list(userId)).map(ApiKeyResponseDto.from);
   }
@@ -34,6 +39,10 @@ export class AdminApiKeysController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted: refused at once by every instance' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such key of that user' })
+  @ApiOperation({
+    summary: "Delete a user's API key",
+    description: 'Deletes one API key of a user (administrators).',
+  })
   async remove(
     @UuidParam() userId: string,
     @UuidParam('keyId') keyId: string,

@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Client } from '../auth/decorators/client-info.decorator.js';
@@ -32,6 +33,11 @@ export class ApiKeysController {
     type: ErrorResponseDto,
     description: '`validation_failed`; `invalid_scope`: a scope the caller does not have',
   })
+  @ApiOperation({
+    summary: 'Create an API key',
+    description:
+      "Creates a personal API key with the scopes named (a subset of the caller's). The key is shown once and stored hashed.",
+  })
   async create(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateApiKeyDto,
@@ -46,6 +52,10 @@ export class ApiKeysController {
 
   @Get()
   @ApiOkResponse({ type: [ApiKeyResponseDto] })
+  @ApiOperation({
+    summary: 'List your API keys',
+    description: "The signed-in user's API keys, without secrets.",
+  })
   async list(@CurrentUser() user: AuthUser): Promise<ApiKeyResponseDto[]> {
     return (await this.apiKeys.list(user.userId)).map(ApiKeyResponseDto.from);
   }
@@ -54,6 +64,11 @@ export class ApiKeysController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted: refused at once by every instance' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such key of yours' })
+  @ApiOperation({
+    summary: 'Delete an API key',
+    description:
+      "Deletes one of the signed-in user's API keys; it is refused at once on every instance.",
+  })
   async remove(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,

@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Client } from '../auth/decorators/client-info.decorator.js';
@@ -35,6 +36,11 @@ export class ClientsController {
 
   @Post()
   @ApiCreatedResponse({ type: ClientWithSecretResponseDto })
+  @ApiOperation({
+    summary: 'Create a service account',
+    description:
+      'Creates a service account with a fixed set of scopes (administrators). The client secret is shown once.',
+  })
   async create(
     @Body() dto: CreateClientDto,
     @CurrentUser() admin: AuthUser,
@@ -47,6 +53,10 @@ export class ClientsController {
 
   @Get()
   @ApiOkResponse({ type: [ClientResponseDto] })
+  @ApiOperation({
+    summary: 'List service accounts',
+    description: 'Every service account, without secrets (administrators).',
+  })
   async list(): Promise<ClientResponseDto[]> {
     return (await this.clients.list()).map(ClientResponseDto.from);
   }
@@ -55,6 +65,10 @@ export class ClientsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted: its tokens are refused at once' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOperation({
+    summary: 'Delete a service account',
+    description: 'Deletes a service account; its tokens are refused at once (administrators).',
+  })
   async remove(
     @UuidParam() id: string,
     @CurrentUser() admin: AuthUser,
@@ -69,6 +83,11 @@ export class ClientsController {
     description: 'A new secret; the old one works for CLIENT_SECRET_OVERLAP more',
   })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOperation({
+    summary: 'Rotate a client secret',
+    description:
+      'Issues a new client secret; the old one keeps working for CLIENT_SECRET_OVERLAP (administrators).',
+  })
   async rotateSecret(
     @UuidParam() id: string,
     @CurrentUser() admin: AuthUser,

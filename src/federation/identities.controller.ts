@@ -8,9 +8,11 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiParam,
   ApiQuery,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -37,6 +39,10 @@ export class IdentitiesController {
 
   @Get()
   @ApiOkResponse({ type: IdentityResponseDto, isArray: true })
+  @ApiOperation({
+    summary: 'List your linked identities',
+    description: "The OpenID identities linked to the signed-in user's account.",
+  })
   async list(@CurrentUser() user: AuthUser): Promise<IdentityResponseDto[]> {
     return (await this.identities.list(user.userId)).map((identity) =>
       IdentityResponseDto.from(identity),
@@ -47,7 +53,10 @@ export class IdentitiesController {
    * Starts a link flow: the same redirect dance as a sign-in, whose callback links the identity
    * to the caller and returns to the redirect with `linked=<provider>`.
    */
-  @Post(':provider')
+  // `:id` (the provider's id, as in GET /auth/oidc/providers) rather than `:provider`: OpenAPI
+  // cannot hold two templates of one path that differ only in the parameter's name.
+  @Post(':id')
+  @ApiParam({ name: 'id', description: "The provider's id (`OIDC_PROVIDERS`), e.g. `google`" })
   @ApiQuery({
     name: 'redirect',
     required: false,
@@ -59,9 +68,14 @@ export class IdentitiesController {
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`invalid_redirect`' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`provider_unavailable`' })
+  @ApiOperation({
+    summary: 'Link an OpenID identity',
+    description:
+      "Starts the provider's flow; its callback links the identity to the signed-in user.",
+  })
   async link(
     @CurrentUser() user: AuthUser,
-    @Param('provider') provider: string,
+    @Param('id') provider: string,
     @Query('redirect') redirect: unknown,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -81,6 +95,11 @@ export class IdentitiesController {
   @ApiNoContentResponse({ description: 'Unlinked' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`last_sign_in_method`' })
+  @ApiOperation({
+    summary: 'Unlink an OpenID identity',
+    description:
+      "Removes a linked identity, unless it is the account's last way to sign in (`last_sign_in_method`).",
+  })
   async unlink(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,

@@ -21,6 +21,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Client } from '../auth/decorators/client-info.decorator.js';
@@ -52,6 +53,10 @@ export class OidcController {
   @Public()
   @Get('providers')
   @ApiOkResponse({ type: OidcProviderResponseDto, isArray: true })
+  @ApiOperation({
+    summary: 'List OpenID providers',
+    description: 'The configured OpenID providers a user can sign in with.',
+  })
   list(): OidcProviderResponseDto[] {
     return this.providers.list();
   }
@@ -69,6 +74,11 @@ export class OidcController {
   @ApiUnauthorizedResponse({
     type: ErrorResponseDto,
     description: '`invalid_credentials`: the account changed since',
+  })
+  @ApiOperation({
+    summary: 'Exchange a sign-in code',
+    description:
+      'Trades the one-time code from an OpenID sign-in (valid 60 s) for the usual token response and refresh cookie.',
   })
   async exchange(
     @Body() dto: ExchangeCodeDto,
@@ -92,6 +102,11 @@ export class OidcController {
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`invalid_redirect`' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: UNAVAILABLE })
+  @ApiOperation({
+    summary: 'Start an OpenID sign-in',
+    description:
+      'Redirects the browser to the provider (authorization code flow with PKCE, state and nonce).',
+  })
   async start(
     @Param('provider') provider: string,
     @Query('redirect') redirect: unknown,
@@ -113,6 +128,11 @@ export class OidcController {
   })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: UNAVAILABLE })
+  @ApiOperation({
+    summary: 'OpenID provider callback',
+    description:
+      'Where the provider sends the browser back; redirects to the requested page with a one-time `code`, or an `error`.',
+  })
   async callback(
     @Param('provider') provider: string,
     @Req() request: FastifyRequest,

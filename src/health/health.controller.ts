@@ -1,5 +1,10 @@
 import { applyDecorators, Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -43,6 +48,11 @@ export class HealthController {
   /** Readiness, kept at its first address. */
   @Get()
   @ReadinessCheck()
+  @ApiOperation({
+    summary: 'Readiness',
+    description:
+      '200 when the database answers within 2 s and the revocation feed is listening; else 503 (same as /health/ready).',
+  })
   check() {
     return this.ready();
   }
@@ -53,6 +63,11 @@ export class HealthController {
    */
   @Get('ready')
   @ReadinessCheck()
+  @ApiOperation({
+    summary: 'Readiness',
+    description:
+      '200 when the database answers within 2 s and the revocation feed is listening; else 503.',
+  })
   ready() {
     return this.health.check([
       () => this.shutdownCheck(),
@@ -79,6 +94,10 @@ export class HealthController {
   @Get('live')
   @ApiOkResponse({
     schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } },
+  })
+  @ApiOperation({
+    summary: 'Liveness',
+    description: '200 while the process serves requests; touches no database.',
   })
   live() {
     return { status: 'ok' };

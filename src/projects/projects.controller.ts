@@ -7,6 +7,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
@@ -35,6 +36,10 @@ export class ProjectsController {
   @Post()
   @Scopes('projects:write')
   @ApiCreatedResponse({ type: ProjectResponseDto })
+  @ApiOperation({
+    summary: 'Create a project',
+    description: 'Creates a project owned by the caller (the example resource module).',
+  })
   async create(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateProjectDto,
@@ -48,6 +53,11 @@ export class ProjectsController {
   @ApiForbiddenResponse({
     type: ErrorResponseDto,
     description: '`insufficient_role`: ownerId or all without admin',
+  })
+  @ApiOperation({
+    summary: 'List projects',
+    description:
+      "The caller's projects, a page at a time; administrators may filter by owner or list all.",
   })
   async list(
     @CurrentUser() user: AuthUser,
@@ -66,6 +76,10 @@ export class ProjectsController {
   @Scopes('projects:read')
   @ApiOkResponse({ type: ProjectResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such project of yours' })
+  @ApiOperation({
+    summary: 'Get a project',
+    description: "One project of the caller's (any, for administrators); anyone else's is a 404.",
+  })
   async get(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<ProjectResponseDto> {
     return ProjectResponseDto.from(await this.projects.get(user, id));
   }
@@ -74,6 +88,10 @@ export class ProjectsController {
   @Scopes('projects:write')
   @ApiOkResponse({ type: ProjectResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such project of yours' })
+  @ApiOperation({
+    summary: 'Change a project',
+    description: "Changes the name or description of a project of the caller's.",
+  })
   async update(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,
@@ -87,6 +105,7 @@ export class ProjectsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such project of yours' })
+  @ApiOperation({ summary: 'Delete a project', description: "Deletes a project of the caller's." })
   async remove(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<void> {
     await this.projects.remove(user, id);
   }

@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Client } from '../auth/decorators/client-info.decorator.js';
@@ -34,6 +35,10 @@ export class AdminUsersController {
 
   @Get()
   @ApiOkResponse({ type: UserPageResponseDto })
+  @ApiOperation({
+    summary: 'List users',
+    description: 'Every account, a page at a time, oldest first (administrators).',
+  })
   async list(@Query() query: PaginationQueryDto): Promise<UserPageResponseDto> {
     const { items, total } = await this.users.list(query);
     return { items: items.map(UserResponseDto.from), total, page: query.page, limit: query.limit };
@@ -42,6 +47,7 @@ export class AdminUsersController {
   @Get(':id')
   @ApiOkResponse({ type: UserResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOperation({ summary: 'Get a user', description: 'One account by id (administrators).' })
   async get(@UuidParam() id: string): Promise<UserResponseDto> {
     return UserResponseDto.from(await this.users.findProfile(id));
   }
@@ -50,6 +56,11 @@ export class AdminUsersController {
   @ApiOkResponse({ type: UserResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`self_lockout`, `last_admin`' })
+  @ApiOperation({
+    summary: 'Change a user',
+    description:
+      'Changes roles, display name or the disabled flag (administrators). Disabling an account or changing its roles ends its sessions at once. An administrator cannot demote or disable themselves (`self_lockout`).',
+  })
   async update(
     @CurrentUser() admin: AuthUser,
     @UuidParam() id: string,
@@ -64,6 +75,11 @@ export class AdminUsersController {
   @ApiNoContentResponse({ description: 'User deleted' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`self_lockout`, `last_admin`' })
+  @ApiOperation({
+    summary: 'Delete a user',
+    description:
+      'Deletes the account and ends its sessions (administrators). Its audit trail stays. An administrator cannot delete themselves (`self_lockout`).',
+  })
   async remove(
     @CurrentUser() admin: AuthUser,
     @UuidParam() id: string,
@@ -77,6 +93,11 @@ export class AdminUsersController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The address counts as verified' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOperation({
+    summary: "Mark a user's email verified",
+    description:
+      "Counts the account's address as verified without a mailed link (administrators; audited).",
+  })
   async verifyEmail(
     @CurrentUser() admin: AuthUser,
     @UuidParam() id: string,

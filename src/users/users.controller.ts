@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
@@ -15,6 +15,11 @@ export class UsersController {
 
   @Get()
   @ApiOkResponse({ type: UserResponseDto })
+  @ApiOperation({
+    summary: 'Your profile',
+    description:
+      "The signed-in user's profile: email, display name, roles, whether the address is verified.",
+  })
   async me(@CurrentUser() user: AuthUser): Promise<UserResponseDto> {
     return UserResponseDto.from(await this.users.findProfile(user.userId));
   }
@@ -22,6 +27,11 @@ export class UsersController {
   @Patch()
   @ApiOkResponse({ type: UserResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiOperation({
+    summary: 'Change your profile',
+    description:
+      "Changes the signed-in user's display name. Email and password have their own routes, since they need the current password.",
+  })
   async updateMe(
     @CurrentUser() user: AuthUser,
     @Body() dto: UpdateProfileDto,

@@ -1,5 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  RefreshTokenTransportField,
+  type RefreshTokenTransport,
+} from './refresh-token-transport.decorator.js';
 
 export class RefreshDto {
   @ApiPropertyOptional({
@@ -9,4 +13,7 @@ export class RefreshDto {
   @IsString()
   @MaxLength(4096)
   refreshToken?: string;
+
+  @RefreshTokenTransportField()
+  refreshTokenTransport?: RefreshTokenTransport;
 }

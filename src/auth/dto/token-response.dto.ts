@@ -11,11 +11,14 @@ export class TokenResponseDto {
   @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })
   expiresIn: number;
 
+  // Absent from the body when the request asked for `refreshTokenTransport: "cookie"`.
   @ApiProperty({
+    required: false,
     description:
       'Opaque, single-use refresh token for POST /auth/refresh (also set as the HttpOnly cookie ' +
       '`refresh_token`). Using it twice revokes the session, unless within ' +
-      '`REFRESH_RETRY_WINDOW` of its use, when it returns the same successor.',
+      '`REFRESH_RETRY_WINDOW` of its use, when it returns the same successor. Absent when the ' +
+      'request said `refreshTokenTransport: "cookie"`.',
   })
   refreshToken: string;
 

@@ -41,7 +41,12 @@ export class EmailChangeController {
     description: '`email_taken` (only with REGISTRATION_REVEALS_ACCOUNTS=true)',
   })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`mail_disabled`' })
-  @ApiOperation({ operationId: 'users_change_email' })
+  @ApiOperation({
+    operationId: 'users_change_email',
+    summary: 'Change your email address',
+    description:
+      'Mails a confirmation link to the new address (and a notice to the old one) after checking the current password. Nothing changes until the link is followed.',
+  })
   async request(
     @CurrentUser() user: AuthUser,
     @Body() dto: ChangeEmailDto,
@@ -59,7 +64,12 @@ export class EmailChangeController {
   @ApiNoContentResponse({ description: 'The address changed; other sessions are signed out' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`invalid_or_expired_token`' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`email_taken`' })
-  @ApiOperation({ operationId: 'auth_confirm_email_change' })
+  @ApiOperation({
+    operationId: 'auth_confirm_email_change',
+    summary: 'Confirm an email change',
+    description:
+      "Consumes the token from the confirmation mail and changes the address; the user's other sessions end.",
+  })
   async confirm(@Body() dto: LinkTokenDto, @Client() client: ClientInfo): Promise<void> {
     await this.change.confirm(dto.token, client);
   }

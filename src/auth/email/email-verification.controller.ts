@@ -30,7 +30,11 @@ export class EmailVerificationController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The address is verified' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`invalid_or_expired_token`' })
-  @ApiOperation({ operationId: 'auth_verify_email' })
+  @ApiOperation({
+    operationId: 'auth_verify_email',
+    summary: 'Verify an email address',
+    description: 'Consumes the token from a verification mail and marks the address verified.',
+  })
   async verify(@Body() dto: LinkTokenDto, @Client() client: ClientInfo): Promise<void> {
     await this.verification.verify(dto.token, client);
   }
@@ -41,7 +45,11 @@ export class EmailVerificationController {
   @ApiAcceptedResponse({ type: MailQueuedResponseDto, description: 'A new link is on its way' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: '`already_verified`' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`mail_disabled`' })
-  @ApiOperation({ operationId: 'auth_resend_verification' })
+  @ApiOperation({
+    operationId: 'auth_resend_verification',
+    summary: 'Resend the verification mail',
+    description: 'Mails a new verification link to the signed-in user; older links stop working.',
+  })
   async resend(@CurrentUser() user: AuthUser): Promise<MailQueuedResponseDto> {
     await this.verification.resend(user.userId);
     return MailQueuedResponseDto.of('verification_sent');

@@ -32,7 +32,12 @@ export class PasswordResetController {
   })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`mail_disabled`' })
-  @ApiOperation({ operationId: 'auth_forgot_password' })
+  @ApiOperation({
+    operationId: 'auth_forgot_password',
+    summary: 'Ask for a password reset',
+    description:
+      'Mails a reset link when the address belongs to an active account. The answer is the same either way, so it reveals no accounts.',
+  })
   forgot(@Body() dto: ForgotPasswordDto): MailQueuedResponseDto {
     this.reset.forgot(dto.email);
     return MailQueuedResponseDto.of('reset_requested');
@@ -45,7 +50,12 @@ export class PasswordResetController {
   @ApiNoContentResponse({ description: 'Password changed; every session is signed out' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`invalid_or_expired_token`' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: '`server_busy`' })
-  @ApiOperation({ operationId: 'auth_reset_password' })
+  @ApiOperation({
+    operationId: 'auth_reset_password',
+    summary: 'Reset the password',
+    description:
+      'Consumes the token from a reset mail and sets the new password; every session of the user ends and the lockout is cleared.',
+  })
   async resetPassword(@Body() dto: ResetPasswordDto, @Client() client: ClientInfo): Promise<void> {
     await this.reset.reset(dto.token, dto.newPassword, client);
   }

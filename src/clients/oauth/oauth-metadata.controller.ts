@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, NotFoundException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Public } from '../../auth/decorators/public.decorator.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
@@ -28,6 +28,10 @@ export class OAuthMetadataController {
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOkResponse({ type: AuthorizationServerMetadataDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'JWT_ISSUER is not a URL' })
+  @ApiOperation({
+    summary: 'Authorization server metadata',
+    description: 'RFC 8414 metadata: the issuer and its endpoints. 404 unless JWT_ISSUER is a URL.',
+  })
   metadata(): AuthorizationServerMetadataDto {
     const { issuer } = this.config;
     if (!/^https?:\/\/[^\s/?#]+/i.test(issuer)) {

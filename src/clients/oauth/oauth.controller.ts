@@ -7,6 +7,7 @@ import {
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { insufficientScope } from '../../auth/access-policy.js';
 import { Client } from '../../auth/decorators/client-info.decorator.js';
@@ -77,6 +78,11 @@ export class OAuthController {
     ['grant_type'],
   )
   @ApiOkResponse({ type: OAuthTokenResponseDto })
+  @ApiOperation({
+    summary: 'OAuth 2 token endpoint',
+    description:
+      'RFC 6749 token endpoint (form body): `client_credentials` for service accounts, or `refresh_token` (the standard spelling of POST /auth/refresh).',
+  })
   token(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
@@ -93,6 +99,11 @@ export class OAuthController {
   @formBody({ token: 'Any token', token_type_hint: 'Ignored', ...CLIENT_FIELDS }, ['token'])
   @ApiOkResponse({ type: IntrospectionResponseDto })
   @ApiForbiddenResponse({ type: ErrorResponseDto, description: '`insufficient_scope`' })
+  @ApiOperation({
+    summary: 'Introspect a token',
+    description:
+      'RFC 7662 introspection (form body) for clients with the `tokens:introspect` scope: `{active: true, …}` for a valid token, exactly `{"active": false}` for anything else.',
+  })
   async introspect(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
@@ -111,6 +122,11 @@ export class OAuthController {
   @Header('cache-control', 'no-store')
   @formBody({ token: 'Any token', token_type_hint: 'Ignored', ...CLIENT_FIELDS }, ['token'])
   @ApiOkResponse({ description: 'Revoked, or nothing to revoke' })
+  @ApiOperation({
+    summary: 'Revoke a token',
+    description:
+      "RFC 7009 revocation (form body): 200 for any token, known or not. A refresh token or a user's access token ends its session.",
+  })
   async revoke(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,

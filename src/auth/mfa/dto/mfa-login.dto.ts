@@ -1,5 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  RefreshTokenTransportField,
+  type RefreshTokenTransport,
+} from '../../dto/refresh-token-transport.decorator.js';
 
 /** The second step of a sign-in: the `mfaToken` of the first, and one second factor. */
 export class MfaLoginDto {
@@ -20,4 +24,7 @@ export class MfaLoginDto {
   @MinLength(1)
   @MaxLength(32)
   recoveryCode?: string;
+
+  @RefreshTokenTransportField()
+  refreshTokenTransport?: RefreshTokenTransport;
 }
