@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { generate } from 'otplib';
 import { DataSource } from 'typeorm';
 import {
   createSentinelClient,
@@ -6,7 +7,8 @@ import {
 } from '../packages/client/src/sentinel-client.js';
 import { SentinelError } from '../packages/client/src/sentinel-error.js';
 import { memoryStorage } from '../packages/client/src/token-storage.js';
-import { registerUser } from './factories/user.factory.js';
+import { bearer } from './factories/session.factory.js';
+import { login, registerUser } from './factories/user.factory.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -153,6 +155,39 @@ describe('@sentinel/client: single-flight refresh against the real app', () => {
     const refused = await t.http.post('/auth/refresh').send({ refreshToken }).expect(401);
     expect(refused.body.code).toBe('invalid_grant');
     await expect(client.session()).resolves.toBeUndefined();
+  });
+
+  it('hands back the mfaRequired challenge, and completeMfa finishes the sign-in', async () => {
+    const user = await registerUser(t.http);
+    const token = await login(t.http, user.email, user.password);
+    const setup = await t.http.post('/auth/mfa/totp/setup').set(bearer(token)).expect(200);
+    const secret = setup.body.secret as string;
+    const codeAt = (steps: number) =>
+      generate({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
+    await t.http
+      .post('/auth/mfa/totp/confirm')
+      .set(bearer(token))
+      .send({ code: await codeAt(-1) })
+      .expect(200);
+    const storage = memoryStorage();
+    const client = createSentinelClient({ baseUrl: t.url!, mode: 'memory', storage });
+
+    const challenge = await client.signIn(user.email, user.password);
+
+    expect(challenge).toMatchObject({ mfaRequired: true, methods: ['totp', 'recovery_code'] });
+    expect(client.signedIn).toBe(false);
+    if (!challenge.mfaRequired) throw new Error('expected the second step');
+    await expect(client.completeMfa(challenge.mfaToken, { code: '000000' })).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_mfa_code',
+    });
+    await expect(
+      client.completeMfa(challenge.mfaToken, { code: await codeAt(0) }),
+    ).resolves.toEqual({ mfaRequired: false });
+    expect(client.signedIn).toBe(true);
+    expect(await storage.get()).toBeDefined();
+    const me = await client.api.GET('/users/me');
+    expect(me.data?.email).toBe(user.email);
   });
 
   it('rejects a wrong password with the server code', async () => {
