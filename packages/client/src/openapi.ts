@@ -4235,7 +4235,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthTokenResponseDto"];
                 };
             };
-            /** @description `invalid_request` and the like */
+            /** @description `invalid_request`, `invalid_grant`, `invalid_scope`, `unsupported_grant_type`: RFC 6749 §5.2, also as `error` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4243,11 +4243,11 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"] & {
                         /** @enum {string} */
-                        code?: "invalid_request" | "validation_failed" | "bad_request" | "invalid_json";
+                        code?: "invalid_request" | "invalid_grant" | "invalid_scope" | "unsupported_grant_type" | "validation_failed" | "bad_request" | "invalid_json";
                     };
                 };
             };
-            /** @description `invalid_client` */
+            /** @description `invalid_client`: with `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -14,6 +14,8 @@ import { Client } from '../../auth/decorators/client-info.decorator.js';
 import { Public } from '../../auth/decorators/public.decorator.js';
 import { RateLimited } from '../../auth/decorators/rate-limited.decorator.js';
 import type { ClientInfo } from '../../common/client-info.js';
+import { ApiErrors } from '../../common/errors/api-errors.decorator.js';
+import { ErrorCode } from '../../common/errors/error-codes.js';
 import { ErrorResponseDto } from '../../common/errors/error-response.dto.js';
 import { IntrospectionResponseDto } from '../dto/introspection-response.dto.js';
 import { OAuthTokenResponseDto } from '../dto/oauth-token-response.dto.js';
@@ -78,6 +80,18 @@ export class OAuthController {
     ['grant_type'],
   )
   @ApiOkResponse({ type: OAuthTokenResponseDto })
+  @ApiErrors({
+    400: {
+      codes: [
+        ErrorCode.InvalidRequest,
+        ErrorCode.InvalidGrant,
+        ErrorCode.InvalidScope,
+        ErrorCode.UnsupportedGrantType,
+      ],
+      when: 'RFC 6749 §5.2, also as `error`',
+    },
+    401: { codes: [ErrorCode.InvalidClient], when: 'with `WWW-Authenticate: Basic`' },
+  })
   @ApiOperation({
     summary: 'OAuth 2 token endpoint',
     description:
