@@ -76,6 +76,7 @@ export async function startSystems({ baseline, argon2, lookup, cpuProf, nodeArgs
         MAIL_URL: 'disabled',
         JWT_ALG: 'HS256',
         JWT_SECRET: secret,
+        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         LOG_LEVEL: 'warn',
         // The limits must never trip: the scenarios measure the paths, not the refusals.
         AUTH_RATE_LIMIT_PER_MINUTE: '1000000',

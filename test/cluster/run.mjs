@@ -75,6 +75,7 @@ try {
     DATA_DIR: join(dir, 'data'),
     JWT_ALG: 'HS256',
     JWT_SECRET: randomBytes(48).toString('base64url'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL),
     JWT_CLOCK_TOLERANCE: '0',
     AUTH_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
