@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { deleteInBatches } from '../database/delete-in-batches.js';
 import type { FlowChecks } from './oidc-strategy.js';
+import { sha256 } from '../common/sha256.js';
 
 /** A flow must come back from the provider within this: a person signing in, not a replay. */
 const FLOW_TTL_SECONDS = 600;
@@ -13,7 +14,6 @@ const EXCHANGE_CODE_TTL_SECONDS = 60;
 /** 256 random bits: what the browser (cookie) or the client (exchange code) holds. */
 const newSecret = () => randomBytes(32).toString('base64url');
 /** Only this is stored: a database leak gives no flow or code anyone can use. */
-const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
 
 export interface NewFlow {
   provider: string;
@@ -52,7 +52,7 @@ export class OidcFlows {
                                return_to, link_user_id, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))`,
       [
-        hashOf(secret),
+        sha256(secret),
         flow.provider,
         flow.checks.state,
         flow.checks.nonce,
@@ -86,7 +86,7 @@ export class OidcFlows {
          RETURNING provider, state, nonce, code_verifier, callback_url, return_to, link_user_id,
                    expires_at <= now() AS expired)
        SELECT * FROM taken`,
-      [hashOf(secret)],
+      [sha256(secret)],
     );
     if (!row) return null;
     return {
@@ -106,7 +106,7 @@ export class OidcFlows {
       `INSERT INTO oidc_exchange_codes (code_hash, user_id, provider, sessions_valid_after,
                                         expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
-      [hashOf(code), userId, provider, sessionsValidAfter, EXCHANGE_CODE_TTL_SECONDS],
+      [sha256(code), userId, provider, sessionsValidAfter, EXCHANGE_CODE_TTL_SECONDS],
     );
     return code;
   }
@@ -120,7 +120,7 @@ export class OidcFlows {
          DELETE FROM oidc_exchange_codes WHERE code_hash = $1
          RETURNING user_id, provider, sessions_valid_after, expires_at <= now() AS expired)
        SELECT * FROM taken`,
-      [hashOf(code)],
+      [sha256(code)],
     );
     if (!row || row.expired) return null;
     return {

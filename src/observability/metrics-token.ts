@@ -1,8 +1,7 @@
 import { UnauthorizedException } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '../common/errors/error-codes.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
+import { sha256 } from '../common/sha256.js';
 
 /**
  * Why a scrape is refused under METRICS_TOKEN, or undefined when `authorization` carries it as a
@@ -20,7 +19,7 @@ export function metricsTokenError(
       message: 'Metrics require the METRICS_TOKEN as a bearer token',
     });
   }
-  if (timingSafeEqual(digest(presented), digest(token))) return undefined;
+  if (timingSafeEqual(sha256(presented), sha256(token))) return undefined;
   return new UnauthorizedException({
     code: ErrorCode.InvalidToken,
     message: 'The metrics token is not valid',

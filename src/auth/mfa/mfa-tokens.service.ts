@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Role } from '../../users/role.js';
+import { sha256 } from '../../common/sha256.js';
 
 /** How long the second step of a sign-in may take. */
 export const MFA_TOKEN_TTL_SECONDS = 300;
@@ -16,8 +17,6 @@ export interface PendingSignIn {
 export interface ConsumedSignIn extends PendingSignIn {
   roles: Role[];
 }
-
-const hash = (token: string) => createHash('sha256').update(token).digest();
 
 /**
  * The `mfaToken` between a right password and the second factor: opaque, 256 random bits,
@@ -35,7 +34,7 @@ export class MfaTokensService {
       `INSERT INTO mfa_tokens (token_hash, user_id, email, sessions_valid_after, expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
       [
-        hash(token),
+        sha256(token),
         pending.userId,
         pending.email,
         pending.sessionsValidAfter,
@@ -50,7 +49,7 @@ export class MfaTokensService {
     const [row] = await this.dataSource.query(
       `SELECT user_id, email, sessions_valid_after FROM mfa_tokens
         WHERE token_hash = $1 AND expires_at > now()`,
-      [hash(token)],
+      [sha256(token)],
     );
     return row && toPending(row);
   }
@@ -63,7 +62,7 @@ export class MfaTokensService {
           WHERE m.token_hash = $1 AND m.expires_at > now() AND u.id = m.user_id
           RETURNING m.user_id, m.email, m.sessions_valid_after, u.roles)
        SELECT * FROM spent`,
-      [hash(token)],
+      [sha256(token)],
     );
     return row && { ...toPending(row), roles: row.roles };
   }

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../../common/sha256.js';
 
 /** How many codes a set holds. */
 export const RECOVERY_CODE_COUNT = 10;
@@ -16,5 +17,5 @@ export function generateRecoveryCode(): string {
 /** What is stored: SHA-256 of the code as typed, case, spaces and dashes aside. */
 export function hashRecoveryCode(code: string): Buffer {
   const normalized = code.toLowerCase().replace(/[\s-]/g, '');
-  return createHash('sha256').update(normalized).digest();
+  return sha256(normalized);
 }
