@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiNotFoundResponse, ApiTags, ApiOperation } from
 import type { ClientInfo } from '../common/client-info.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
-import { SessionsService } from '../tokens/sessions.service.js';
+import { SessionRevocations } from '../tokens/session-revocations.js';
 import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { Client } from './decorators/client-info.decorator.js';
@@ -17,7 +17,7 @@ import { Roles } from './decorators/roles.decorator.js';
 export class AdminSessionsController {
   constructor(
     private readonly users: UsersService,
-    private readonly sessions: SessionsService,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   @Delete()
@@ -34,6 +34,9 @@ export class AdminSessionsController {
     @Client() client: ClientInfo,
   ): Promise<void> {
     await this.users.findById(id);
-    await this.sessions.revokeAllOfUser(id, 'revoked_by_admin', { actorId: admin.userId, client });
+    await this.revocations.revokeAllOfUser(id, 'revoked_by_admin', {
+      actorId: admin.userId,
+      client,
+    });
   }
 }

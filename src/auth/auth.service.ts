@@ -4,6 +4,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { ClientInfo } from '../common/client-info.js';
 import type { AuthenticationContext } from '../tokens/access-token-claims.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';
+import { SessionRevocations } from '../tokens/session-revocations.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import { accountEmailConfig } from '../config/mail.config.js';
@@ -41,6 +42,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly accessTokens: AccessTokenService,
     private readonly sessions: SessionsService,
+    private readonly revocations: SessionRevocations,
     private readonly lockout: LoginLockout,
     private readonly events: EventEmitter2,
     private readonly userEmails: UserEmailService,
@@ -179,14 +181,14 @@ export class AuthService {
   }
 
   async logout(user: AuthUser, client: ClientInfo): Promise<void> {
-    await this.sessions.revokeOwn(user.userId, user.sessionId, 'logout', {
+    await this.revocations.revokeOwn(user.userId, user.sessionId, 'logout', {
       actorId: user.userId,
       client,
     });
   }
 
   async logoutAll(user: AuthUser, client: ClientInfo): Promise<void> {
-    await this.sessions.revokeAllOfUser(user.userId, 'logout_all', {
+    await this.revocations.revokeAllOfUser(user.userId, 'logout_all', {
       actorId: user.userId,
       client,
     });

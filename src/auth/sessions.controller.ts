@@ -9,6 +9,7 @@ import {
 import type { ClientInfo } from '../common/client-info.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { UuidParam } from '../common/validation/uuid-param.decorator.js';
+import { SessionRevocations } from '../tokens/session-revocations.js';
 import { SessionsService } from '../tokens/sessions.service.js';
 import type { AuthUser } from './auth-user.js';
 import { Client } from './decorators/client-info.decorator.js';
@@ -19,7 +20,10 @@ import { ActiveSessionDto } from './dto/active-session.dto.js';
 @ApiTags('auth')
 @Controller('auth/sessions')
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly revocations: SessionRevocations,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: [ActiveSessionDto] })
@@ -47,7 +51,7 @@ export class SessionsController {
     @UuidParam() id: string,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    await this.sessions.revokeOwn(user.userId, id, 'revoked_by_user', {
+    await this.revocations.revokeOwn(user.userId, id, 'revoked_by_user', {
       actorId: user.userId,
       client,
     });

@@ -1,24 +1,19 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { ClientInfo } from '../common/client-info.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
-import { ErrorCode } from '../common/errors/error-codes.js';
 import { sessionsConfig } from '../config/sessions.config.js';
 import type { Role } from '../users/role.js';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token-secret.js';
 import { ROTATE_REFRESH_TOKEN, type RotationRow } from './refresh-rotation.sql.js';
 import { openSealedSuccessor, sealSuccessor } from './refresh-successor-seal.js';
-import { notifyRevoked, REVOCATION_CHANNEL } from './revocation-feed.js';
-import { RevokedSessions } from './revoked-sessions.js';
+import { REVOCATION_CHANNEL } from './revocation-feed.js';
+import { SessionRevocations, type RevocationReason } from './session-revocations.js';
 import { refreshRefused } from './session-errors.js';
-import {
-  TokenEvent,
-  type SessionEventPayload,
-  type SessionsRevokedPayload,
-} from './token-events.js';
+import { TokenEvent, type SessionEventPayload } from './token-events.js';
 
 export interface IssuedRefreshToken {
   sessionId: string;
@@ -44,22 +39,6 @@ export interface ActiveSession {
   ip: string | null;
 }
 
-export type RevocationReason =
-  | 'logout'
-  | 'logout_all'
-  | 'revoked_by_user'
-  | 'revoked_by_admin'
-  | 'refresh_token_reused'
-  | 'password_changed'
-  | 'user_disabled'
-  | 'roles_changed'
-  | 'user_deleted'
-  | 'credentials_changed'
-  | 'token_revoked'
-  | 'password_reset'
-  | 'email_changed'
-  | 'mfa_reset';
-
 type Rotation =
   | { outcome: 'rotated'; session: RotatedSession; revokedIds?: undefined }
   | { outcome: 'retried'; session: RotatedSession; revokedIds?: undefined }
@@ -78,24 +57,18 @@ type Rotation =
       sessionId?: string;
     };
 
-/** Who ends sessions and from where, passed on to `TokenEvent.SessionsRevoked`. */
-export interface RevocationOrigin {
-  actorId?: string;
-  client?: ClientInfo;
-}
-
 const clip = (value: string | undefined, length: number) => value?.slice(0, length) || null;
 
 /**
  * Sessions and their refresh tokens: open at sign-in, rotate on refresh (single use, with reuse
- * detection), revoke. Revocations reach `RevokedSessions` here and other instances by NOTIFY.
+ * detection), list. Ending them is `SessionRevocations`'.
  */
 @Injectable()
 export class SessionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly statements: PreparedStatements,
-    private readonly revoked: RevokedSessions,
+    private readonly revocations: SessionRevocations,
     private readonly events: EventEmitter2,
     @Inject(sessionsConfig.KEY) private readonly config: ConfigType<typeof sessionsConfig>,
   ) {}
@@ -172,9 +145,8 @@ export class SessionsService {
     const result = await this.rotateOnce(refreshToken);
     // Thrown after the commit, so the revocation it reports is not rolled back with it.
     if (result.revokedIds?.length && result.reason) {
-      this.revoked.add(result.revokedIds);
       const { userId, revokedIds: sessionIds, reason } = result;
-      this.announce({ userId, sessionIds, reason, client });
+      this.revocations.revokedElsewhere({ userId, sessionIds, reason, client });
     }
     if (result.outcome === 'rotated' || result.outcome === 'retried') {
       const { userId, sessionId } = result.session;
@@ -294,91 +266,8 @@ export class SessionsService {
     }));
   }
 
-  /** Revokes one of the user's sessions; 404 when it is not theirs (or does not exist). */
-  async revokeOwn(
-    userId: string,
-    sessionId: string,
-    reason: RevocationReason,
-    origin: RevocationOrigin = {},
-  ): Promise<void> {
-    const [owned] = await this.dataSource.query(
-      'SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2',
-      [sessionId, userId],
-    );
-    if (!owned) {
-      throw new NotFoundException({ code: ErrorCode.NotFound, message: 'Session not found' });
-    }
-    await this.revoke('id = $1', [sessionId], reason, userId, origin);
-  }
-
-  /**
-   * Revokes every session of the user, but `exceptSessionId` when given. Within `manager`'s
-   * transaction when given (the caller commits; other instances hear of it on commit).
-   */
-  revokeAllOfUser(
-    userId: string,
-    reason: RevocationReason,
-    {
-      exceptSessionId,
-      manager,
-      ...origin
-    }: RevocationOrigin & { exceptSessionId?: string; manager?: EntityManager } = {},
-  ): Promise<string[]> {
-    return exceptSessionId
-      ? this.revoke(
-          'user_id = $1 AND id <> $2',
-          [userId, exceptSessionId],
-          reason,
-          userId,
-          origin,
-          manager,
-        )
-      : this.revoke('user_id = $1', [userId], reason, userId, origin, manager);
-  }
-
-  private async revoke(
-    where: string,
-    params: unknown[],
-    reason: RevocationReason,
-    userId: string,
-    origin: RevocationOrigin,
-    manager?: EntityManager,
-  ): Promise<string[]> {
-    const ids = manager
-      ? await this.revokeWithin(manager, where, params, reason)
-      : await this.dataSource.transaction((own) => this.revokeWithin(own, where, params, reason));
-    this.revoked.add(ids);
-    if (ids.length > 0) this.announce({ userId, sessionIds: ids, reason, ...origin });
-    return ids;
-  }
-
-  private announce(payload: SessionsRevokedPayload): void {
-    this.emit(TokenEvent.SessionsRevoked, payload);
-  }
-
   /** Fire and forget: counting and auditing must never slow down or fail the request. */
-  private emit(event: string, payload: SessionEventPayload | SessionsRevokedPayload): void {
+  private emit(event: string, payload: SessionEventPayload): void {
     this.events.emit(event, payload);
-  }
-
-  /** Marks the matching live sessions revoked and announces them (delivered on commit). */
-  private async revokeWithin(
-    manager: EntityManager,
-    where: string,
-    params: unknown[],
-    reason: RevocationReason,
-  ): Promise<string[]> {
-    // Wrapped in a CTE so the driver returns the rows (a bare UPDATE yields [rows, count]).
-    const rows: { id: string }[] = await manager.query(
-      `WITH revoked AS (
-         UPDATE sessions SET revoked_at = now(), revoked_reason = $${params.length + 1}
-          WHERE ${where} AND revoked_at IS NULL
-          RETURNING id)
-       SELECT id FROM revoked`,
-      [...params, reason],
-    );
-    const ids = rows.map((row) => row.id);
-    await notifyRevoked(manager, ids);
-    return ids;
   }
 }

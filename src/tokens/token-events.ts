@@ -1,5 +1,5 @@
 import type { ClientInfo } from '../common/client-info.js';
-import type { RevocationReason } from './sessions.service.js';
+import type { RevocationReason } from './session-revocations.js';
 
 /** What happened to sessions, for metrics and the audit trail. Emitted after the commit. */
 export const TokenEvent = {

@@ -12,6 +12,7 @@ import { RefreshTokenLookup } from './refresh-token-lookup.js';
 import { RevocationFeed } from './revocation-feed.js';
 import { RevokedSessions } from './revoked-sessions.js';
 import { Session } from './session.entity.js';
+import { SessionRevocations } from './session-revocations.js';
 import { SessionsCleanup } from './sessions-cleanup.js';
 import { SessionsService } from './sessions.service.js';
 import { SigningKeys } from './signing-keys.js';
@@ -45,6 +46,7 @@ import { UserEventsListener } from './user-events.listener.js';
     },
     AccessTokenService,
     SessionsService,
+    SessionRevocations,
     AccessTokenLifetimes,
     RevokedSessions,
     RevocationFeed,
@@ -57,6 +59,7 @@ import { UserEventsListener } from './user-events.listener.js';
     AccessTokenService,
     AccessTokenVerifier,
     SessionsService,
+    SessionRevocations,
     SigningKeys,
     TokenRevocations,
     RefreshTokenLookup,

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { UserEvent, type UserEventPayload } from '../users/user-events.js';
+import { SessionRevocations } from './session-revocations.js';
 import { SessionsService } from './sessions.service.js';
 
 /** Ends sessions when their account changes in a way that must sign the user out. */
 @Injectable()
 export class UserEventsListener {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly revocations: SessionRevocations,
+  ) {}
 
   /** The session changing the password stays valid under the new security stamp. */
   @OnEvent(UserEvent.PasswordChanging, { promisify: true, suppressErrors: false })
@@ -27,7 +31,7 @@ export class UserEventsListener {
     client,
     keepSessionId,
   }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'password_changed', {
+    await this.revocations.revokeAllOfUser(userId, 'password_changed', {
       exceptSessionId: keepSessionId,
       actorId,
       client,
@@ -36,18 +40,18 @@ export class UserEventsListener {
 
   @OnEvent(UserEvent.Disabled, { promisify: true, suppressErrors: false })
   async disabled({ userId, actorId, client }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'user_disabled', { actorId, client });
+    await this.revocations.revokeAllOfUser(userId, 'user_disabled', { actorId, client });
   }
 
   @OnEvent(UserEvent.RolesChanged, { promisify: true, suppressErrors: false })
   async rolesChanged({ userId, actorId, client }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'roles_changed', { actorId, client });
+    await this.revocations.revokeAllOfUser(userId, 'roles_changed', { actorId, client });
   }
 
   /** Within the reset's transaction: whoever held the old password is signed out with it. */
   @OnEvent(UserEvent.PasswordReset, { promisify: true, suppressErrors: false })
   async passwordReset({ userId, actorId, client, manager }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'password_reset', { actorId, client, manager });
+    await this.revocations.revokeAllOfUser(userId, 'password_reset', { actorId, client, manager });
   }
 
   /** Within the change's transaction; the session that asked for the change stays. */
@@ -59,7 +63,7 @@ export class UserEventsListener {
     manager,
     keepSessionId,
   }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'email_changed', {
+    await this.revocations.revokeAllOfUser(userId, 'email_changed', {
       exceptSessionId: keepSessionId,
       actorId,
       client,
@@ -69,6 +73,6 @@ export class UserEventsListener {
 
   @OnEvent(UserEvent.Deleting, { promisify: true, suppressErrors: false })
   async deleting({ userId, actorId, client, manager }: UserEventPayload): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'user_deleted', { actorId, client, manager });
+    await this.revocations.revokeAllOfUser(userId, 'user_deleted', { actorId, client, manager });
   }
 }

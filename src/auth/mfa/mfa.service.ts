@@ -8,7 +8,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import type { ClientInfo } from '../../common/client-info.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
-import { SessionsService } from '../../tokens/sessions.service.js';
+import { SessionRevocations } from '../../tokens/session-revocations.js';
 import { UsersService } from '../../users/users.service.js';
 import type { AuthUser } from '../auth-user.js';
 import { AuthService } from '../auth.service.js';
@@ -29,7 +29,7 @@ export class MfaService {
     private readonly dataSource: DataSource,
     private readonly auth: AuthService,
     private readonly users: UsersService,
-    private readonly sessions: SessionsService,
+    private readonly revocations: SessionRevocations,
     private readonly totp: TotpService,
     private readonly recoveryCodes: RecoveryCodesService,
     private readonly events: EventEmitter2,
@@ -101,7 +101,7 @@ export class MfaService {
     await this.users.findProfile(userId);
     await this.dataSource.transaction((manager) => this.totp.remove(manager, userId));
     this.emit(MfaEvent.Reset, { userId, actorId: admin.userId, client });
-    await this.sessions.revokeAllOfUser(userId, 'mfa_reset', { actorId: admin.userId, client });
+    await this.revocations.revokeAllOfUser(userId, 'mfa_reset', { actorId: admin.userId, client });
   }
 
   private async requireTotp(user: AuthUser): Promise<void> {

@@ -5,7 +5,7 @@ import type { ClientInfo } from '../../common/client-info.js';
 import { clientsConfig } from '../../config/clients.config.js';
 import { AccessTokenVerifier } from '../../tokens/access-token-verifier.js';
 import { RefreshTokenLookup } from '../../tokens/refresh-token-lookup.js';
-import { SessionsService } from '../../tokens/sessions.service.js';
+import { SessionRevocations } from '../../tokens/session-revocations.js';
 import { TokenRevocations } from '../../tokens/token-revocations.js';
 import { scopesOfRoles } from '../../users/scopes.js';
 import { ApiKeysService, NEVER_EXPIRES } from '../api-keys.service.js';
@@ -26,8 +26,8 @@ export class TokenInspectionService {
     private readonly verifier: AccessTokenVerifier,
     private readonly refreshTokens: RefreshTokenLookup,
     private readonly apiKeys: ApiKeysService,
-    private readonly sessions: SessionsService,
-    private readonly revocations: TokenRevocations,
+    private readonly sessionRevocations: SessionRevocations,
+    private readonly tokenRevocations: TokenRevocations,
     @Inject(clientsConfig.KEY) private readonly config: ConfigType<typeof clientsConfig>,
   ) {}
 
@@ -72,7 +72,7 @@ export class TokenInspectionService {
     }
     const claims = this.verified(token);
     if (!claims) return;
-    if (claims.principal === 'client') await this.revocations.revoke([claims.tokenId]);
+    if (claims.principal === 'client') await this.tokenRevocations.revoke([claims.tokenId]);
     else await this.endSession(claims.userId, claims.sessionId, client, actorId);
   }
 
@@ -82,7 +82,7 @@ export class TokenInspectionService {
     client: ClientInfo,
     actorId: string,
   ): Promise<void> {
-    await this.sessions
+    await this.sessionRevocations
       .revokeOwn(userId, sessionId, 'token_revoked', { actorId, client })
       .catch((error: unknown) => {
         // The session went with its user meanwhile: nothing left to revoke.
