@@ -85,7 +85,10 @@ export class PasskeysController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Your passkeys' })
+  @ApiOperation({
+    summary: 'Your passkeys',
+    description: 'Name, creation, last sign-in and whether it is synced; never key material.',
+  })
   @ApiOkResponse({ type: [PasskeyDto] })
   list(@CurrentUser() user: AuthUser): Promise<PasskeyDto[]> {
     return this.passkeys.list(user);
