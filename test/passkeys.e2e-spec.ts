@@ -8,6 +8,7 @@ import { freePort } from './support/free-port.js';
 import { decodeToken } from './support/jwt.js';
 import { servePasskeyPage, type PasskeyPage } from './support/passkey-page.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { WebauthnChallengesCleanup } from '../src/auth/passkeys/webauthn-challenges-cleanup.js';
 
 /** What the page functions below touch (evaluated in Chromium, compiled without the DOM lib). */
 declare const SimpleWebAuthnBrowser: {
@@ -46,7 +47,7 @@ describeWithChromium('passkeys')('passkeys (WebAuthn) in Chromium', () => {
       WEBAUTHN_RP_ID: 'localhost',
       WEBAUTHN_RP_NAME: 'Sentinel test',
       WEBAUTHN_ORIGINS: site.url,
-      LOGIN_MAX_FAILURES: '50',
+      LOGIN_MAX_FAILURES: '3',
     });
     db = t.app.get(DataSource);
     admin = await loginAdmin(t.http);
@@ -437,6 +438,50 @@ describeWithChromium('passkeys')('passkeys (WebAuthn) in Chromium', () => {
         .send({ email: 'not an email' });
       expect(badEmail.status).toBe(400);
       expect(badEmail.body.code).toBe('validation_failed');
+    });
+
+    it('counts passkeys that fail into the sign-in lockout of their account', async () => {
+      const user = await userWithPasskey();
+      const options = [];
+      for (let i = 0; i < 3; i++) options.push(await passwordlessOptions({ email: user.email }));
+      const refused: Credential[] = [];
+      await page.goto(elsewhere.url); // each answer signed on the wrong origin
+      try {
+        for (const each of options) refused.push(await authenticate(each));
+      } finally {
+        await page.goto(site.url);
+      }
+      for (const assertion of refused) {
+        expect((await passwordless(assertion)).body.code).toBe('invalid_passkey');
+      }
+      const locked = await passwordless(
+        await authenticate(await passwordlessOptions({ email: user.email })),
+      );
+      expect(locked.status).toBe(429);
+      expect(locked.body.code).toBe('too_many_attempts');
+      const password = await t.http
+        .post('/auth/login')
+        .send({ email: user.email, password: user.password });
+      expect(password.status).toBe(429);
+    });
+
+    it('leaves expired challenges to the hourly cleanup, and live ones alone', async () => {
+      const user = await userWithPasskey();
+      await db.query(
+        `INSERT INTO webauthn_challenges (challenge_hash, purpose, expires_at)
+         VALUES ($1, 'authentication', now() - interval '1 second'),
+                ($2, 'registration', now() - interval '1 hour')`,
+        [randomBytes(32), randomBytes(32)],
+      );
+      const live = await passwordlessOptions();
+      expect(await t.app.get(WebauthnChallengesCleanup).run()).toBeGreaterThanOrEqual(2);
+      const expired: { n: number }[] = await db.query(
+        `SELECT count(*)::int AS n FROM webauthn_challenges WHERE expires_at <= now()`,
+      );
+      expect(expired[0].n).toBe(0);
+      const response = await passwordless(await authenticate(live));
+      expect(response.status).toBe(200);
+      expect(decodeToken(response.body.accessToken).payload.sub).toBe(user.id);
     });
 
     it('gives a synced (backed-up) passkey amr swk', async () => {
