@@ -151,7 +151,7 @@ export class AuthController {
     summary: 'Finish a sign-in with a second factor',
     description:
       'The `mfaToken` of the `mfaRequired` answer and one factor: a TOTP `code`, a ' +
-      '`recoveryCode`, or `webauthn`: a passkey\'s answer to the `webauthnOptions`. Wrong ' +
+      "`recoveryCode`, or `webauthn`: a passkey's answer to the `webauthnOptions`. Wrong " +
       'factors count against the sign-in lockout; the mfaToken stays usable until it expires ' +
       '(5 minutes) or a right factor spends it (a passkey challenge works once: after a failed ' +
       'one, use another factor or sign in again for new options).',
