@@ -15,7 +15,8 @@ const malformed = (field: string) =>
 
 function base64url(object: Record<string, unknown>, key: string, path: string, optional = false) {
   const value = object[key];
-  if (value === undefined && optional) return;
+  // `toJSON()` of an assertion without a user handle may say null rather than leave it out.
+  if ((value === undefined || value === null) && optional) return;
   if (typeof value !== 'string' || value.length > MAX_FIELD || !BASE64URL.test(value)) {
     throw malformed(`${path}.${key}`);
   }
@@ -73,8 +74,13 @@ export function asAuthenticationResponse(
   base64url(inner, 'authenticatorData', `${field}.response`);
   base64url(inner, 'signature', `${field}.response`);
   base64url(inner, 'userHandle', `${field}.response`, true);
+  const { userHandle, ...signed } = inner;
   return {
     ...(value as unknown as AuthenticationResponseJSON),
+    response: {
+      ...(signed as unknown as AuthenticationResponseJSON['response']),
+      ...(typeof userHandle === 'string' && { userHandle }),
+    },
     clientExtensionResults: (value.clientExtensionResults ?? {}) as object,
   };
 }
