@@ -45,6 +45,7 @@ const TAGS: Record<string, string> = {
   auth: 'Sign-in, tokens, sessions and account recovery',
   users: 'Your profile and, for administrators, every account',
   mfa: 'Second factors: TOTP and recovery codes; the step-up they satisfy',
+  passkeys: 'WebAuthn passkeys: registering them, and signing in with one (passwordless)',
   'api-keys': 'Personal API keys for scripts and CI',
   clients: 'Service accounts (client credentials)',
   oauth:

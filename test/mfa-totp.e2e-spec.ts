@@ -318,6 +318,47 @@ describe('TOTP, recovery codes and step-up (issue 14)', () => {
       }).expect(200);
     });
 
+    it('spends no recovery code in a second step that loses a race for its mfaToken', async () => {
+      const user = await enrolledUser();
+      const unused = async () =>
+        (
+          await db.query(
+            'SELECT count(*)::int AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL',
+            [user.id],
+          )
+        )[0].n as number;
+      // Each round: one mfaToken, a TOTP step and a recovery-code step sent at the same moment.
+      // One signs in; when the recovery code's step is the one refused, its code is still unused.
+      for (let round = 0; round < 5; round++) {
+        const token = await mfaToken(user.email, user.password);
+        const before = await unused();
+        const recoveryCode = user.recoveryCodes[round];
+        // A fresh time step each round (a code works once), within the allowed drift.
+        await db.query('UPDATE totp_secrets SET last_used_step = NULL WHERE user_id = $1', [
+          user.id,
+        ]);
+        const [byCode, byRecovery] = await Promise.all([
+          second({ mfaToken: token, code: await codeAt(user.secret) }),
+          second({ mfaToken: token, recoveryCode }),
+        ]);
+        expect([byCode.status, byRecovery.status].sort()).toEqual([200, 401]);
+        const loser = byCode.status === 401 ? byCode : byRecovery;
+        expect(loser.body.code).toBe('invalid_mfa_token');
+        expect(await unused()).toBe(byRecovery.status === 200 ? before - 1 : before);
+      }
+    });
+
+    it('gives the mfaToken back after a wrong code, for the user to type again', async () => {
+      const user = await enrolledUser();
+      const token = await mfaToken(user.email, user.password);
+      const wrong = await second({ mfaToken: token, recoveryCode: 'aaaaa-aaaaa' });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body.code).toBe('invalid_mfa_code');
+      await second({ mfaToken: token, recoveryCode: user.recoveryCodes[0] }).expect(200);
+      const spent = await second({ mfaToken: token, recoveryCode: user.recoveryCodes[1] });
+      expect(spent.body.code).toBe('invalid_mfa_token');
+    });
+
     it('refuses unknown mfaTokens and malformed second steps', async () => {
       const unknown = await second({ mfaToken: randomUUID(), code: '123456' });
       expect(unknown.status).toBe(401);
@@ -327,6 +368,8 @@ describe('TOTP, recovery codes and step-up (issue 14)', () => {
       for (const body of [
         { mfaToken: token },
         { mfaToken: token, code: '123456', recoveryCode: 'abcde-fghjk' },
+        { mfaToken: token, code: '123456', webauthn: { id: 'x' } },
+        { mfaToken: token, webauthn: 'not an object' },
         { mfaToken: token, code: 123456 },
         { code: '123456' },
       ]) {

@@ -87,6 +87,9 @@ describe('platform: health, OpenAPI, errors, schema', () => {
           'oidc_exchange',
           // The second step of a sign-in with a second factor (issue 14).
           'auth_login_mfa',
+          // Passwordless sign-in with a passkey (issue 14).
+          'passkeys_authentication_options',
+          'passkeys_authenticate',
         ].sort(),
       );
     });

@@ -190,6 +190,9 @@ describe('route inventory', () => {
         'post /auth/oidc/exchange',
         // The second step of a sign-in with a second factor (issue 14): the mfaToken is the proof.
         'post /auth/login/mfa',
+        // Passwordless sign-in with a passkey (issue 14): the assertion is the proof.
+        'post /auth/passkeys/authentication/options',
+        'post /auth/passkeys/authentication/verify',
       ].sort(),
     );
   });

@@ -33,6 +33,11 @@ export const AUDIT_EVENT_TYPES = [
   'mfa_login_succeeded',
   'mfa_login_failed',
   'mfa_reset',
+  'passkey_registered',
+  'passkey_removed',
+  'passkey_login_succeeded',
+  'passkey_login_failed',
+  'passkey_clone_detected',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -178,6 +178,32 @@ export class AuditListener {
     this.mfa('mfa_reset', event);
   }
 
+  @OnEvent(MfaEvent.PasskeyRegistered)
+  passkeyRegistered(event: MfaEventPayload): void {
+    this.mfa('passkey_registered', event);
+  }
+
+  @OnEvent(MfaEvent.PasskeyRemoved)
+  passkeyRemoved(event: MfaEventPayload): void {
+    this.mfa('passkey_removed', event);
+  }
+
+  @OnEvent(MfaEvent.PasskeyLoginSucceeded)
+  passkeyLoginSucceeded(event: MfaEventPayload): void {
+    this.mfa('passkey_login_succeeded', event);
+  }
+
+  /** A passkey that did not verify, for a known account (an unknown credential names nobody). */
+  @OnEvent(MfaEvent.PasskeyLoginFailed)
+  passkeyLoginFailed(event: MfaEventPayload): void {
+    this.mfa('passkey_login_failed', event);
+  }
+
+  @OnEvent(MfaEvent.PasskeyCloneDetected)
+  passkeyCloneDetected(event: MfaEventPayload): void {
+    this.mfa('passkey_clone_detected', event);
+  }
+
   /**
    * The email as typed (normalized) is the point of a sign-in record, also for an unknown
    * account; the password never is. A failure names no account, so the subject is found by that
@@ -205,8 +231,17 @@ export class AuditListener {
     this.audit.record({ type, userId, actorId, client, details });
   }
 
-  private mfa(type: AuditEventType, { userId, actorId, client, method }: MfaEventPayload): void {
-    this.audit.record({ type, userId, actorId, client, details: method ? { method } : {} });
+  private mfa(
+    type: AuditEventType,
+    { userId, actorId, client, method, details }: MfaEventPayload,
+  ): void {
+    this.audit.record({
+      type,
+      userId,
+      actorId,
+      client,
+      details: { ...(method && { method }), ...details },
+    });
   }
 
   private federation(

@@ -53,7 +53,7 @@ import { LocalAuthGuard } from './guards/local-auth.guard.js';
 import { MfaLoginDto } from './mfa/dto/mfa-login.dto.js';
 import { MfaRequiredResponseDto } from './mfa/dto/mfa-required-response.dto.js';
 import { MfaLoginService } from './mfa/mfa-login.service.js';
-import { clearRefreshCookie, refreshCookie, setRefreshCookie } from './refresh-cookie.js';
+import { clearRefreshCookie, refreshCookie, withRefreshCookie } from './refresh-cookie.js';
 import type { SignInUser } from './sign-in-user.js';
 
 @ApiTags('auth')
@@ -111,7 +111,8 @@ export class AuthController {
   @ApiOkResponse({
     description:
       'The tokens (and the `refresh_token` cookie); or, for an account with a second factor, ' +
-      '`{mfaRequired: true, mfaToken, methods}` and no token: continue with POST /auth/login/mfa',
+      '`{mfaRequired: true, mfaToken, methods, webauthnOptions?}` and no token: continue with ' +
+      'POST /auth/login/mfa',
     schema: {
       oneOf: [
         { $ref: getSchemaPath(TokenResponseDto) },
@@ -149,15 +150,22 @@ export class AuthController {
   @ApiOperation({
     summary: 'Finish a sign-in with a second factor',
     description:
-      'The `mfaToken` of the `mfaRequired` answer and one factor: a TOTP `code` or a ' +
-      '`recoveryCode`. Wrong codes count against the sign-in lockout; the mfaToken stays ' +
-      'usable until it expires (5 minutes) or a right code spends it.',
+      'The `mfaToken` of the `mfaRequired` answer and one factor: a TOTP `code`, a ' +
+      "`recoveryCode`, or `webauthn`: a passkey's answer to the `webauthnOptions`. Wrong " +
+      'factors count against the sign-in lockout; the mfaToken stays usable until it expires ' +
+      '(5 minutes) or a right factor spends it (a passkey challenge works once: after a failed ' +
+      'one, use another factor or sign in again for new options).',
   })
   @ApiOkResponse({ type: TokenResponseDto, description: 'Also sets the `refresh_token` cookie' })
   @ApiErrors({
     400: { codes: [ErrorCode.ValidationFailed], when: 'invalid or unknown fields' },
     401: {
-      codes: [ErrorCode.InvalidMfaToken, ErrorCode.InvalidMfaCode, ErrorCode.InvalidCredentials],
+      codes: [
+        ErrorCode.InvalidMfaToken,
+        ErrorCode.InvalidMfaCode,
+        ErrorCode.InvalidPasskey,
+        ErrorCode.InvalidCredentials,
+      ],
       when: '`invalid_mfa_token`: sign in again',
     },
   })
@@ -256,15 +264,11 @@ export class AuthController {
     return SessionResponseDto.from(user);
   }
 
-  /** Sets the cookie; with the `cookie` transport the body keeps no copy of the token. */
   private withCookie(
     reply: FastifyReply,
     tokens: TokenResponseDto,
     transport?: RefreshTokenTransport,
   ): TokenResponseDto {
-    setRefreshCookie(reply, tokens.refreshToken, tokens.refreshExpiresAt, this.config.cookieSecure);
-    if (transport !== 'cookie') return tokens;
-    const { refreshToken: _kept, ...body } = tokens;
-    return body as TokenResponseDto;
+    return withRefreshCookie(reply, tokens, this.config.cookieSecure, transport);
   }
 }

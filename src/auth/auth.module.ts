@@ -32,6 +32,11 @@ import { RecoveryCodesService } from './mfa/recovery-codes.service.js';
 import { SecondFactorsService } from './mfa/second-factors.service.js';
 import { TotpController } from './mfa/totp.controller.js';
 import { TotpService } from './mfa/totp.service.js';
+import { PasskeyAuthenticationService } from './passkeys/passkey-authentication.service.js';
+import { PasskeysController } from './passkeys/passkeys.controller.js';
+import { PasskeysService } from './passkeys/passkeys.service.js';
+import { WebauthnChallengesCleanup } from './passkeys/webauthn-challenges-cleanup.js';
+import { WebauthnChallengesService } from './passkeys/webauthn-challenges.service.js';
 import { LoginAttempt } from './login-attempt.entity.js';
 import { LoginAttemptsCleanup } from './login-attempts-cleanup.js';
 import { LoginLockout } from './login-lockout.service.js';
@@ -73,6 +78,7 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     EmailChangeController,
     TotpController,
     AdminMfaController,
+    PasskeysController,
   ],
   providers: [
     AuthService,
@@ -90,6 +96,10 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     TotpService,
     MfaService,
     MfaLoginService,
+    WebauthnChallengesService,
+    WebauthnChallengesCleanup,
+    PasskeysService,
+    PasskeyAuthenticationService,
     {
       provide: DataEncryption,
       inject: [mfaConfig.KEY],

@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RefreshTokenTransport } from './dto/refresh-token-transport.decorator.js';
+import type { TokenResponseDto } from './dto/token-response.dto.js';
 
 export const REFRESH_COOKIE = 'refresh_token';
 
@@ -27,4 +29,20 @@ export function clearRefreshCookie(reply: FastifyReply, secure: boolean): void {
 
 export function refreshCookie(request: FastifyRequest): string | undefined {
   return request.cookies?.[REFRESH_COOKIE];
+}
+
+/**
+ * A sign-in's answer: sets the cookie and returns the body; with the `cookie` transport the body
+ * keeps no copy of the refresh token. Every route that signs in answers through this.
+ */
+export function withRefreshCookie(
+  reply: FastifyReply,
+  tokens: TokenResponseDto,
+  secure: boolean,
+  transport?: RefreshTokenTransport,
+): TokenResponseDto {
+  setRefreshCookie(reply, tokens.refreshToken, tokens.refreshExpiresAt, secure);
+  if (transport !== 'cookie') return tokens;
+  const { refreshToken: _kept, ...body } = tokens;
+  return body as TokenResponseDto;
 }

@@ -628,6 +628,33 @@ describe('validateEnv', () => {
     });
   });
 
+  describe('WEBAUTHN_*', () => {
+    it('defaults to localhost for development', () => {
+      const env = validateEnv({});
+      expect(env.WEBAUTHN_RP_ID).toBe('localhost');
+      expect(env.WEBAUTHN_RP_NAME).toBe('Sentinel');
+      expect(env.WEBAUTHN_ORIGINS).toEqual(['http://localhost:3000']);
+    });
+
+    it('takes a host as RP ID and exact origins, comma-separated', () => {
+      const env = validateEnv({
+        WEBAUTHN_RP_ID: 'example.com',
+        WEBAUTHN_ORIGINS: 'https://app.example.com, https://example.com:8443',
+      });
+      expect(env.WEBAUTHN_RP_ID).toBe('example.com');
+      expect(env.WEBAUTHN_ORIGINS).toEqual(['https://app.example.com', 'https://example.com:8443']);
+    });
+
+    it('refuses an RP ID with a scheme or port, and origins with a path or none at all', () => {
+      for (const bad of ['https://example.com', 'example.com:443', 'Example.com', '']) {
+        expect(configError({ WEBAUTHN_RP_ID: bad }).message).toContain('WEBAUTHN_RP_ID');
+      }
+      for (const bad of ['https://app.example.com/login', 'app.example.com', ' , ']) {
+        expect(configError({ WEBAUTHN_ORIGINS: bad }).message).toContain('WEBAUTHN_ORIGINS');
+      }
+    });
+  });
+
   describe('mail', () => {
     it('refuses production without MAIL_URL, in one line saying what to set', () => {
       const { message } = configError({

@@ -172,6 +172,32 @@ export class EnvironmentVariables {
   @MaxLength(64)
   TOTP_ISSUER = 'Sentinel';
 
+  /**
+   * The WebAuthn relying party: the domain passkeys are bound to (the page's host or a
+   * registrable suffix of it), and the name an authenticator shows. Passkeys registered under
+   * one RP ID do not work under another.
+   */
+  @IsString()
+  @Matches(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, {
+    message: 'WEBAUTHN_RP_ID must be a host name without scheme or port (example.com, localhost)',
+  })
+  WEBAUTHN_RP_ID = 'localhost';
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  WEBAUTHN_RP_NAME = 'Sentinel';
+
+  /** The exact origins of the pages that run WebAuthn ceremonies, comma-separated. */
+  @Transform(toList)
+  @ArrayMinSize(1, { message: 'WEBAUTHN_ORIGINS must name at least one origin' })
+  @Matches(/^https?:\/\/[^\s/?#]+$/i, {
+    each: true,
+    message:
+      'WEBAUTHN_ORIGINS must be exact origins (https://app.example.com), comma-separated, without paths',
+  })
+  WEBAUTHN_ORIGINS: string[] = ['http://localhost:3000'];
+
   @IsString()
   @MinLength(1)
   JWT_ISSUER = 'sentinel';

@@ -8,5 +8,11 @@ export const mfaConfig = registerAs('mfa', () => {
     dataEncryptionKeys: env.DATA_ENCRYPTION_KEY ?? [],
     totpIssuer: env.TOTP_ISSUER,
     dataDir: env.DATA_DIR,
+    /** WebAuthn (passkeys): the relying party and the exact origins its ceremonies may run on. */
+    webauthn: {
+      rpId: env.WEBAUTHN_RP_ID,
+      rpName: env.WEBAUTHN_RP_NAME,
+      origins: env.WEBAUTHN_ORIGINS,
+    },
   };
 });

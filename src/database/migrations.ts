@@ -14,6 +14,7 @@ import { CreateEmailTokens1796100010000 } from '../../migrations/1796100010000-C
 import { CreateIdentities1796120000000 } from '../../migrations/1796120000000-CreateIdentities.js';
 import { CreateApiKeysAndClients1796140000000 } from '../../migrations/1796140000000-CreateApiKeysAndClients.js';
 import { AddSecondFactors1796150000000 } from '../../migrations/1796150000000-AddSecondFactors.js';
+import { CreateWebauthnCredentials1796160000000 } from '../../migrations/1796160000000-CreateWebauthnCredentials.js';
 
 /**
  * Every migration, in order. Listed by hand rather than globbed so the same list works from
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   CreateIdentities1796120000000,
   CreateApiKeysAndClients1796140000000,
   AddSecondFactors1796150000000,
+  CreateWebauthnCredentials1796160000000,
 ];

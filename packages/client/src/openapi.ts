@@ -147,7 +147,7 @@ export interface paths {
         put?: never;
         /**
          * Finish a sign-in with a second factor
-         * @description The `mfaToken` of the `mfaRequired` answer and one factor: a TOTP `code` or a `recoveryCode`. Wrong codes count against the sign-in lockout; the mfaToken stays usable until it expires (5 minutes) or a right code spends it.
+         * @description The `mfaToken` of the `mfaRequired` answer and one factor: a TOTP `code`, a `recoveryCode`, or `webauthn`: a passkey's answer to the `webauthnOptions`. Wrong factors count against the sign-in lockout; the mfaToken stays usable until it expires (5 minutes) or a right factor spends it (a passkey challenge works once: after a failed one, use another factor or sign in again for new options).
          */
         post: operations["auth_login_mfa"];
         delete?: never;
@@ -548,9 +548,129 @@ export interface paths {
         post?: never;
         /**
          * Remove a user's second factors
-         * @description Removes TOTP and the recovery codes of the user, and ends every session of theirs (audited as `mfa_reset`). They sign in with the password alone afterwards.
+         * @description Removes TOTP, the recovery codes and the passkeys of the user, and ends every session of theirs (audited as `mfa_reset`). They sign in with the password alone afterwards.
          */
         delete: operations["admin_mfa_reset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/registration/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start registering a passkey
+         * @description Options for `navigator.credentials.create()` (`startRegistration({ optionsJSON })` of `@simplewebauthn/browser`): a discoverable credential for this account, the passkeys it already has excluded. The challenge works once, within 5 minutes.
+         */
+        post: operations["passkeys_registration_options"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/registration/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a passkey
+         * @description The authenticator's answer to the registration options. From now on the account has a second factor: a password sign-in asks for it (`mfaRequired`, method `webauthn`), and the passkey also signs in alone.
+         */
+        post: operations["passkeys_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your passkeys
+         * @description Name, creation, last sign-in and whether it is synced; never key material.
+         */
+        get: operations["passkeys_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a passkey
+         * @description With a sign-in of the last 5 minutes. It no longer signs in.
+         */
+        delete: operations["passkeys_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/authentication/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a passwordless sign-in
+         * @description Options for `navigator.credentials.get()` (`startAuthentication({ optionsJSON })`). Without `email`: any passkey of this site (discoverable credentials, the browser offers the accounts). With it: that account’s passkeys; an email without an account gets an answer of the same shape, so this tells nobody whether an account exists.
+         */
+        post: operations["passkeys_authentication_options"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkeys/authentication/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a passkey
+         * @description The authenticator's answer to the authentication options: the usual token response and cookie, with `amr: ["hwk"]` (a key bound to one device) or `["swk"]` (a synced passkey) in the access token. Counted against the sign-in lockout like a password; a signature counter that did not increase is refused (a cloned authenticator) and audited.
+         */
+        post: operations["passkeys_authenticate"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1168,10 +1288,15 @@ export interface components {
             /**
              * @example [
              *       "totp",
+             *       "webauthn",
              *       "recovery_code"
              *     ]
              */
-            methods: ("totp" | "recovery_code")[];
+            methods: ("totp" | "webauthn" | "recovery_code")[];
+            /** @description When `methods` has `webauthn`: the options for `navigator.credentials.get()` (`startAuthentication({ optionsJSON })`) over the account's passkeys; send the answer as `webauthn` to POST /auth/login/mfa */
+            webauthnOptions?: {
+                [key: string]: unknown;
+            };
         };
         LoginDto: {
             /** @example ada@example.com */
@@ -1188,7 +1313,7 @@ export interface components {
             /** @description From the `mfaRequired` answer of POST /auth/login */
             mfaToken: string;
             /**
-             * @description A TOTP code (or `recoveryCode`)
+             * @description A TOTP code (or `recoveryCode`, or `webauthn`)
              * @example 123456
              */
             code?: string;
@@ -1197,6 +1322,10 @@ export interface components {
              * @example abcde-fghjk
              */
             recoveryCode?: string;
+            /** @description A passkey assertion (`AuthenticationResponseJSON`) answering the `webauthnOptions` of the `mfaRequired` answer (or `code`, or `recoveryCode`) */
+            webauthn?: {
+                [key: string]: unknown;
+            };
             /**
              * @description `cookie`: the response body carries no `refreshToken`; it is only in the HttpOnly `refresh_token` cookie (browsers). Omitted: in the body and the cookie.
              * @enum {string}
@@ -1306,6 +1435,64 @@ export interface components {
             code?: string;
             /** @description The password (or `code`) */
             currentPassword?: string;
+        };
+        PasskeyRegistrationDto: {
+            /** @description The `RegistrationResponseJSON` of `navigator.credentials.create()` (`{id, rawId, type, response: {clientDataJSON, attestationObject, transports?}, clientExtensionResults}`) */
+            response: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description What the user calls it; default "Passkey"
+             * @example Laptop
+             */
+            name?: string;
+        };
+        RegisteredPasskeyDto: {
+            /**
+             * Format: uuid
+             * @description For DELETE /auth/passkeys/:id
+             */
+            id: string;
+            /** @example Laptop */
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        PasskeyDto: {
+            /**
+             * Format: uuid
+             * @description For DELETE /auth/passkeys/:id
+             */
+            id: string;
+            /** @example Laptop */
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The last sign-in with it
+             */
+            lastUsedAt: string | null;
+            /** @description Synced to other devices (a multi-device passkey, `amr: ["swk"]`) rather than bound to one authenticator (`["hwk"]`) */
+            backedUp: boolean;
+        };
+        PasskeyAuthenticationOptionsDto: {
+            /**
+             * @description The account's email, to offer only its passkeys; omitted: any passkey here
+             * @example ada@example.com
+             */
+            email?: string;
+        };
+        PasskeyAuthenticationDto: {
+            /** @description The `AuthenticationResponseJSON` of `navigator.credentials.get()` (`{id, rawId, type, response: {clientDataJSON, authenticatorData, signature, userHandle?}, clientExtensionResults}`) */
+            response: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description `cookie`: the response body carries no `refreshToken`; it is only in the HttpOnly `refresh_token` cookie (browsers). Omitted: in the body and the cookie.
+             * @enum {string}
+             */
+            refreshTokenTransport?: "cookie";
         };
         CreateApiKeyDto: {
             /** @example CI deploy */
@@ -1584,7 +1771,7 @@ export interface components {
              * @example login_failed
              * @enum {string}
              */
-            type: "login_succeeded" | "login_failed" | "login_locked_out" | "account_locked_out" | "login_refused_locked" | "refresh_token_reused" | "logout" | "sessions_revoked" | "password_changed" | "user_disabled" | "roles_changed" | "user_deleted" | "password_reset" | "email_changed" | "email_verified" | "oidc_login" | "oidc_login_failed" | "identity_linked" | "identity_unlinked" | "api_key_created" | "api_key_deleted" | "client_created" | "client_deleted" | "client_secret_rotated" | "mfa_enrolled" | "mfa_removed" | "recovery_codes_regenerated" | "mfa_login_succeeded" | "mfa_login_failed" | "mfa_reset";
+            type: "login_succeeded" | "login_failed" | "login_locked_out" | "account_locked_out" | "login_refused_locked" | "refresh_token_reused" | "logout" | "sessions_revoked" | "password_changed" | "user_disabled" | "roles_changed" | "user_deleted" | "password_reset" | "email_changed" | "email_verified" | "oidc_login" | "oidc_login_failed" | "identity_linked" | "identity_unlinked" | "api_key_created" | "api_key_deleted" | "client_created" | "client_deleted" | "client_secret_rotated" | "mfa_enrolled" | "mfa_removed" | "recovery_codes_regenerated" | "mfa_login_succeeded" | "mfa_login_failed" | "mfa_reset" | "passkey_registered" | "passkey_removed" | "passkey_login_succeeded" | "passkey_login_failed" | "passkey_clone_detected";
             /**
              * Format: uuid
              * @description The account the event is about; null for an unknown email
@@ -2207,7 +2394,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The tokens (and the `refresh_token` cookie); or, for an account with a second factor, `{mfaRequired: true, mfaToken, methods}` and no token: continue with POST /auth/login/mfa */
+            /** @description The tokens (and the `refresh_token` cookie); or, for an account with a second factor, `{mfaRequired: true, mfaToken, methods, webauthnOptions?}` and no token: continue with POST /auth/login/mfa */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2299,7 +2486,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_mfa_token`, `invalid_mfa_code`, `invalid_credentials`: `invalid_mfa_token`: sign in again */
+            /** @description `invalid_mfa_token`, `invalid_mfa_code`, `invalid_passkey`, `invalid_credentials`: `invalid_mfa_token`: sign in again */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2307,7 +2494,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"] & {
                         /** @enum {string} */
-                        code?: "invalid_mfa_token" | "invalid_mfa_code" | "invalid_credentials";
+                        code?: "invalid_mfa_token" | "invalid_mfa_code" | "invalid_passkey" | "invalid_credentials";
                     };
                 };
             };
@@ -3616,6 +3803,368 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"] & {
                         /** @enum {string} */
                         code?: "not_found";
+                    };
+                };
+            };
+        };
+    };
+    passkeys_registration_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description base64url; works once, within 5 minutes */
+                        challenge: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token: `missing_token`, `invalid_token`, `token_expired` (refresh and retry), `token_revoked` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="sentinel"[, error="invalid_token", error_description="…"] */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "missing_token" | "invalid_token" | "token_expired" | "token_revoked";
+                    };
+                };
+            };
+            /** @description `insufficient_scope`: for signed-in users, not API keys or service accounts */
+            403: {
+                headers: {
+                    /** @description Bearer realm="sentinel", error="insufficient_scope" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "insufficient_scope";
+                    };
+                };
+            };
+        };
+    };
+    passkeys_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyRegistrationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredPasskeyDto"];
+                };
+            };
+            /** @description `invalid_passkey`, `validation_failed`: a challenge not yours, expired or used; a wrong origin or RP ID; no valid response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "invalid_passkey" | "validation_failed" | "bad_request" | "invalid_json";
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token: `missing_token`, `invalid_token`, `token_expired` (refresh and retry), `token_revoked` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="sentinel"[, error="invalid_token", error_description="…"] */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "missing_token" | "invalid_token" | "token_expired" | "token_revoked";
+                    };
+                };
+            };
+            /** @description `insufficient_scope`: for signed-in users, not API keys or service accounts */
+            403: {
+                headers: {
+                    /** @description Bearer realm="sentinel", error="insufficient_scope" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "insufficient_scope";
+                    };
+                };
+            };
+            /** @description `conflict`: this passkey is already registered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "conflict";
+                    };
+                };
+            };
+        };
+    };
+    passkeys_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyDto"][];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token: `missing_token`, `invalid_token`, `token_expired` (refresh and retry), `token_revoked` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="sentinel"[, error="invalid_token", error_description="…"] */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "missing_token" | "invalid_token" | "token_expired" | "token_revoked";
+                    };
+                };
+            };
+            /** @description `insufficient_scope`: for signed-in users, not API keys or service accounts */
+            403: {
+                headers: {
+                    /** @description Bearer realm="sentinel", error="insufficient_scope" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "insufficient_scope";
+                    };
+                };
+            };
+        };
+    };
+    passkeys_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The passkey is gone */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed`: invalid or unknown input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "validation_failed" | "bad_request" | "invalid_json";
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token: `missing_token`, `invalid_token`, `token_expired` (refresh and retry), `token_revoked`; or `insufficient_user_authentication` (RFC 9470): requires a sign-in within 300 seconds: sign in again */
+            401: {
+                headers: {
+                    /** @description Bearer realm="sentinel"[, error="invalid_token" | error="insufficient_user_authentication", error_description="…", max_age=300] */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "missing_token" | "invalid_token" | "token_expired" | "token_revoked" | "insufficient_user_authentication";
+                    };
+                };
+            };
+            /** @description `insufficient_scope`: for signed-in users, not API keys or service accounts */
+            403: {
+                headers: {
+                    /** @description Bearer realm="sentinel", error="insufficient_scope" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "insufficient_scope";
+                    };
+                };
+            };
+            /** @description `passkey_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "passkey_not_found" | "not_found";
+                    };
+                };
+            };
+        };
+    };
+    passkeys_authentication_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyAuthenticationOptionsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description base64url; works once, within 5 minutes */
+                        challenge: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `validation_failed`: invalid or unknown fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "validation_failed" | "bad_request" | "invalid_json";
+                    };
+                };
+            };
+            /** @description `too_many_requests` (per address) or `too_many_attempts` (account lockout) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "too_many_requests" | "too_many_attempts";
+                    };
+                };
+            };
+        };
+    };
+    passkeys_authenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyAuthenticationDto"];
+            };
+        };
+        responses: {
+            /** @description Also sets the `refresh_token` cookie */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponseDto"];
+                };
+            };
+            /** @description `validation_failed`: not a credential response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "validation_failed" | "bad_request" | "invalid_json";
+                    };
+                };
+            };
+            /** @description `invalid_passkey`, `invalid_credentials`: ask for new options and try again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "invalid_passkey" | "invalid_credentials";
+                    };
+                };
+            };
+            /** @description `too_many_requests` (per address) or `too_many_attempts` (account lockout) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "too_many_requests" | "too_many_attempts";
                     };
                 };
             };
@@ -5296,7 +5845,7 @@ export interface operations {
                 /** @description The events about this user */
                 userId?: string;
                 /** @description The events of this type */
-                type?: "login_succeeded" | "login_failed" | "login_locked_out" | "account_locked_out" | "login_refused_locked" | "refresh_token_reused" | "logout" | "sessions_revoked" | "password_changed" | "user_disabled" | "roles_changed" | "user_deleted" | "password_reset" | "email_changed" | "email_verified" | "oidc_login" | "oidc_login_failed" | "identity_linked" | "identity_unlinked" | "api_key_created" | "api_key_deleted" | "client_created" | "client_deleted" | "client_secret_rotated" | "mfa_enrolled" | "mfa_removed" | "recovery_codes_regenerated" | "mfa_login_succeeded" | "mfa_login_failed" | "mfa_reset";
+                type?: "login_succeeded" | "login_failed" | "login_locked_out" | "account_locked_out" | "login_refused_locked" | "refresh_token_reused" | "logout" | "sessions_revoked" | "password_changed" | "user_disabled" | "roles_changed" | "user_deleted" | "password_reset" | "email_changed" | "email_verified" | "oidc_login" | "oidc_login_failed" | "identity_linked" | "identity_unlinked" | "api_key_created" | "api_key_deleted" | "client_created" | "client_deleted" | "client_secret_rotated" | "mfa_enrolled" | "mfa_removed" | "recovery_codes_regenerated" | "mfa_login_succeeded" | "mfa_login_failed" | "mfa_reset" | "passkey_registered" | "passkey_removed" | "passkey_login_succeeded" | "passkey_login_failed" | "passkey_clone_detected";
             };
             header?: never;
             path?: never;

@@ -21,7 +21,7 @@ export class AdminMfaController {
   @ApiOperation({
     summary: "Remove a user's second factors",
     description:
-      'Removes TOTP and the recovery codes of the user, and ends every session of theirs ' +
+      'Removes TOTP, the recovery codes and the passkeys of the user, and ends every session of theirs ' +
       '(audited as `mfa_reset`). They sign in with the password alone afterwards.',
   })
   @ApiNoContentResponse({ description: 'No second factor left; every session ended' })

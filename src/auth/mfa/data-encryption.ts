@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { mfaConfig } from '../../config/mfa.config.js';
@@ -43,6 +43,16 @@ export class DataEncryption {
     const sealed = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const parts = [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64url'));
     return [id, ...parts].join('.');
+  }
+
+  /**
+   * HMAC-SHA256 of `value` under the first key (a key of its own, derived for `purpose`): a
+   * stable answer nobody without the key can tell from a random one, such as the credential id
+   * a passkey sign-in offers for an email with no account.
+   */
+  mac(purpose: string, value: string): Buffer {
+    const derived = createHmac('sha256', this.keys[0].key).update(purpose).digest();
+    return createHmac('sha256', derived).update(value).digest();
   }
 
   /** Throws when no configured key made it or it was tampered with. */

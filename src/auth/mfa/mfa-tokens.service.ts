@@ -14,13 +14,15 @@ export interface PendingSignIn {
   sessionsValidAfter: Date;
 }
 
-export interface ConsumedSignIn extends PendingSignIn {
+export interface ClaimedSignIn extends PendingSignIn {
   roles: Role[];
+  token: string;
+  expiresAt: Date;
 }
 
 /**
  * The `mfaToken` between a right password and the second factor: opaque, 256 random bits,
- * stored as SHA-256, bound to the user, valid five minutes, consumed by one DELETE (so two
+ * stored as SHA-256, bound to the user, valid five minutes, claimed by one DELETE (so two
  * instances finishing it at once give one sign-in).
  */
 @Injectable()
@@ -44,27 +46,37 @@ export class MfaTokensService {
     return token;
   }
 
-  /** The live sign-in this token stands for, without spending it (wrong codes may be retried). */
-  async find(token: string): Promise<PendingSignIn | undefined> {
-    const [row] = await this.dataSource.query(
-      `SELECT user_id, email, sessions_valid_after FROM mfa_tokens
-        WHERE token_hash = $1 AND expires_at > now()`,
-      [sha256(token)],
-    );
-    return row && toPending(row);
-  }
-
-  /** Spends the token; undefined when it was spent (or expired) meanwhile. */
-  async consume(token: string): Promise<ConsumedSignIn | undefined> {
+  /**
+   * Takes the token for one second step, atomically (one DELETE): undefined when it is unknown,
+   * expired, spent, or taken by a concurrent step. The step then checks its factor, and gives
+   * the token back with `restore` when the factor was wrong, so the user may type again, while
+   * a concurrent step never reaches its factor (a recovery code is not spent for nothing).
+   */
+  async claim(token: string): Promise<ClaimedSignIn | undefined> {
     const [row] = await this.dataSource.query(
       `WITH spent AS (
          DELETE FROM mfa_tokens m USING users u
           WHERE m.token_hash = $1 AND m.expires_at > now() AND u.id = m.user_id
-          RETURNING m.user_id, m.email, m.sessions_valid_after, u.roles)
+          RETURNING m.user_id, m.email, m.sessions_valid_after, m.expires_at, u.roles)
        SELECT * FROM spent`,
       [sha256(token)],
     );
-    return row && { ...toPending(row), roles: row.roles };
+    return row && { ...toPending(row), roles: row.roles, token, expiresAt: row.expires_at };
+  }
+
+  /** Puts a claimed token back, with its original expiry (a wrong factor leaves it usable). */
+  async restore(claimed: ClaimedSignIn): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO mfa_tokens (token_hash, user_id, email, sessions_valid_after, expires_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING`,
+      [
+        sha256(claimed.token),
+        claimed.userId,
+        claimed.email,
+        claimed.sessionsValidAfter,
+        claimed.expiresAt,
+      ],
+    );
   }
 
   /** Expired tokens go hourly, so the table holds only the sign-ins under way. */

@@ -17,12 +17,13 @@ import type { TotpEnrolment } from './totp.service.js';
 import { TotpService } from './totp.service.js';
 import { MfaEvent, type MfaEventPayload } from './mfa-events.js';
 import { RecoveryCodesService } from './recovery-codes.service.js';
+import { PasskeysService } from '../passkeys/passkeys.service.js';
 
 /** For a signed-in route: 403, not 401, so the client does not take its token for refused. */
 const invalidCode = () =>
   new ForbiddenException({ code: ErrorCode.InvalidMfaCode, message: 'The code is wrong' });
 
-/** A user's own second factors (TOTP and recovery codes), and an administrator's reset. */
+/** A user's own TOTP and recovery codes, and an administrator's reset of every factor. */
 @Injectable()
 export class MfaService {
   constructor(
@@ -32,6 +33,7 @@ export class MfaService {
     private readonly revocations: SessionRevocations,
     private readonly totp: TotpService,
     private readonly recoveryCodes: RecoveryCodesService,
+    private readonly passkeys: PasskeysService,
     private readonly events: EventEmitter2,
   ) {}
 
@@ -99,7 +101,10 @@ export class MfaService {
   /** Every second factor of `userId` removed and every session ended (404 when no such user). */
   async reset(admin: AuthUser, userId: string, client: ClientInfo): Promise<void> {
     await this.users.findProfile(userId);
-    await this.dataSource.transaction((manager) => this.totp.remove(manager, userId));
+    await this.dataSource.transaction(async (manager) => {
+      await this.totp.remove(manager, userId);
+      await this.passkeys.removeAll(manager, userId);
+    });
     this.emit(MfaEvent.Reset, { userId, actorId: admin.userId, client });
     await this.revocations.revokeAllOfUser(userId, 'mfa_reset', { actorId: admin.userId, client });
   }

@@ -11,12 +11,14 @@ export class SecondFactorsService {
     const [row] = await this.dataSource.query(
       `SELECT EXISTS (SELECT 1 FROM totp_secrets
                        WHERE user_id = $1 AND confirmed_at IS NOT NULL) AS totp,
+              EXISTS (SELECT 1 FROM webauthn_credentials WHERE user_id = $1) AS webauthn,
               EXISTS (SELECT 1 FROM recovery_codes
                        WHERE user_id = $1 AND used_at IS NULL) AS recovery_code`,
       [userId],
     );
     const methods: MfaMethod[] = [];
     if (row?.totp) methods.push('totp');
+    if (row?.webauthn) methods.push('webauthn');
     // Recovery codes stand in for the factor they came with, never alone.
     if (row?.totp && row?.recovery_code) methods.push('recovery_code');
     return methods;

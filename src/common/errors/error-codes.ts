@@ -29,6 +29,12 @@ export const ErrorCode = {
   // 401 from the second step of a sign-in (POST /auth/login/mfa)
   InvalidMfaToken: 'invalid_mfa_token',
   InvalidMfaCode: 'invalid_mfa_code',
+  /**
+   * A WebAuthn response that does not verify: malformed, wrong origin or RP ID, an unknown,
+   * expired or used challenge, an unknown credential, a bad signature, or a signature counter
+   * that went backwards (a cloned authenticator). 401 when signing in, 400 when registering.
+   */
+  InvalidPasskey: 'invalid_passkey',
   /** RFC 9470 §3: the token's authentication is too old or too weak for the route (step-up). */
   InsufficientUserAuthentication: 'insufficient_user_authentication',
   // 403
@@ -42,6 +48,8 @@ export const ErrorCode = {
   Forbidden: 'forbidden',
   // 404, 405, 408, 409, 413, 414, 415, 429, 431
   NotFound: 'not_found',
+  /** No passkey with that id among the caller's. */
+  PasskeyNotFound: 'passkey_not_found',
   MethodNotAllowed: 'method_not_allowed',
   RequestTimeout: 'request_timeout',
   EmailTaken: 'email_taken',

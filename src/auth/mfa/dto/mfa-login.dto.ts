@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import {
   RefreshTokenTransportField,
   type RefreshTokenTransport,
@@ -13,7 +13,10 @@ export class MfaLoginDto {
   @MaxLength(128)
   mfaToken: string;
 
-  @ApiPropertyOptional({ example: '123456', description: 'A TOTP code (or `recoveryCode`)' })
+  @ApiPropertyOptional({
+    example: '123456',
+    description: 'A TOTP code (or `recoveryCode`, or `webauthn`)',
+  })
   @IsOptional()
   @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
   code?: string;
@@ -24,6 +27,17 @@ export class MfaLoginDto {
   @MinLength(1)
   @MaxLength(32)
   recoveryCode?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'A passkey assertion (`AuthenticationResponseJSON`) answering the `webauthnOptions` of ' +
+      'the `mfaRequired` answer (or `code`, or `recoveryCode`)',
+  })
+  @IsOptional()
+  @IsObject()
+  webauthn?: Record<string, unknown>;
 
   @RefreshTokenTransportField()
   refreshTokenTransport?: RefreshTokenTransport;

@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { MfaMethod } from '../mfa-events.js';
 
 /** `POST /auth/login` for an account with a second factor: no tokens yet. */
@@ -12,9 +13,19 @@ export class MfaRequiredResponseDto {
   mfaToken: string;
 
   @ApiProperty({
-    enum: ['totp', 'recovery_code'],
+    enum: ['totp', 'webauthn', 'recovery_code'],
     isArray: true,
-    example: ['totp', 'recovery_code'],
+    example: ['totp', 'webauthn', 'recovery_code'],
   })
   methods: MfaMethod[];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'When `methods` has `webauthn`: the options for `navigator.credentials.get()` ' +
+      "(`startAuthentication({ optionsJSON })`) over the account's passkeys; send the answer " +
+      'as `webauthn` to POST /auth/login/mfa',
+  })
+  webauthnOptions?: PublicKeyCredentialRequestOptionsJSON;
 }
