@@ -502,6 +502,62 @@ describeWithChromium('passkeys')('passkeys (WebAuthn) in Chromium', () => {
         authenticatorId = await addAuthenticator({ synced: false });
       }
     });
+
+    it('refuses an unconfirmed address under REQUIRE_VERIFIED_EMAIL (403), as a password sign-in', async () => {
+      // A second instance with the setting on, on its own database; the page is one of its origins.
+      const strict = await createTestApp({
+        WEBAUTHN_RP_ID: 'localhost',
+        WEBAUTHN_ORIGINS: site.url,
+        REQUIRE_VERIFIED_EMAIL: 'true',
+      });
+      try {
+        const strictDb = strict.app.get(DataSource);
+        const user = await registerUser(strict.http);
+        const verified = (at: 'now()' | 'NULL') =>
+          strictDb.query(`UPDATE users SET email_verified_at = ${at} WHERE id = $1`, [user.id]);
+        await verified('now()');
+        const { accessToken } = (
+          await strict.http
+            .post('/auth/login')
+            .send({ email: user.email, password: user.password })
+            .expect(200)
+        ).body;
+        const options = await strict.http
+          .post('/auth/passkeys/registration/options')
+          .set(bearer(accessToken))
+          .expect(200);
+        await strict.http
+          .post('/auth/passkeys/registration/verify')
+          .set(bearer(accessToken))
+          .send({ response: await register(options.body) })
+          .expect(201);
+        const signIn = async () =>
+          strict.http.post('/auth/passkeys/authentication/verify').send({
+            response: await authenticate(
+              (
+                await strict.http
+                  .post('/auth/passkeys/authentication/options')
+                  .send({ email: user.email })
+                  .expect(200)
+              ).body,
+            ),
+          });
+
+        // The address is unproven again (as after an email change): no tokens, 403 not 401.
+        await verified('NULL');
+        const refused = await signIn();
+        expect(refused.status).toBe(403);
+        expect(refused.body.code).toBe('email_not_verified');
+        expect(refused.body).not.toHaveProperty('accessToken');
+
+        await verified('now()');
+        const accepted = await signIn();
+        expect(accepted.status).toBe(200);
+        expect(decodeToken(accepted.body.accessToken).payload.sub).toBe(user.id);
+      } finally {
+        await strict.close();
+      }
+    });
   });
 
   describe('as a second factor', () => {
@@ -546,7 +602,7 @@ describeWithChromium('passkeys')('passkeys (WebAuthn) in Chromium', () => {
         .post('/auth/login/mfa')
         .send({ mfaToken: first.mfaToken, webauthn: await authenticate(foreign.webauthnOptions) });
       expect(wrong.status).toBe(401);
-      expect(wrong.body.code).toBe('invalid_passkey');
+      expect(wrong.body.code).toBe('invalid_mfa_code');
       const [failed] = await auditOf(user.id, 'mfa_login_failed');
       expect(failed.details).toMatchObject({ method: 'webauthn' });
 

@@ -160,12 +160,7 @@ export class AuthController {
   @ApiErrors({
     400: { codes: [ErrorCode.ValidationFailed], when: 'invalid or unknown fields' },
     401: {
-      codes: [
-        ErrorCode.InvalidMfaToken,
-        ErrorCode.InvalidMfaCode,
-        ErrorCode.InvalidPasskey,
-        ErrorCode.InvalidCredentials,
-      ],
+      codes: [ErrorCode.InvalidMfaToken, ErrorCode.InvalidMfaCode, ErrorCode.InvalidCredentials],
       when: '`invalid_mfa_token`: sign in again',
     },
   })

@@ -16,6 +16,7 @@ import { UsersService } from '../users/users.service.js';
 import { AuthEvent, type LoginEventPayload } from './auth-events.js';
 import type { AuthUser } from './auth-user.js';
 import type { TokenResponseDto } from './dto/token-response.dto.js';
+import { emailNotVerified } from './email-not-verified.js';
 import { invalidCredentials } from './invalid-credentials.js';
 import {
   LockedOutError,
@@ -29,12 +30,6 @@ import type { SignInUser } from './sign-in-user.js';
 const isWrongCurrentPassword = (error: unknown) =>
   error instanceof ForbiddenException &&
   (error.getResponse() as { code?: unknown }).code === ErrorCode.InvalidCurrentPassword;
-
-const emailNotVerified = () =>
-  new ForbiddenException({
-    code: ErrorCode.EmailNotVerified,
-    message: 'Confirm your email address first (see the mail, or ask for a new one)',
-  });
 
 @Injectable()
 export class AuthService {
@@ -75,7 +70,6 @@ export class AuthService {
     if (secondFactors.length > 0) await this.lockout.released(ticket);
     else await this.lockout.succeeded(ticket);
     const { emailVerifiedAt, ...signedIn } = user;
-    // The password was right, so 403 rather than 401: the client should not ask for it again.
     if (this.emailConfig.requireVerifiedEmail && emailVerifiedAt === null) {
       throw emailNotVerified();
     }

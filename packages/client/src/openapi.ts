@@ -2486,7 +2486,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_mfa_token`, `invalid_mfa_code`, `invalid_passkey`, `invalid_credentials`: `invalid_mfa_token`: sign in again */
+            /** @description `invalid_mfa_token`, `invalid_mfa_code`, `invalid_credentials`: `invalid_mfa_token`: sign in again */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2494,7 +2494,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"] & {
                         /** @enum {string} */
-                        code?: "invalid_mfa_token" | "invalid_mfa_code" | "invalid_passkey" | "invalid_credentials";
+                        code?: "invalid_mfa_token" | "invalid_mfa_code" | "invalid_credentials";
                     };
                 };
             };
@@ -4151,6 +4151,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"] & {
                         /** @enum {string} */
                         code?: "invalid_passkey" | "invalid_credentials";
+                    };
+                };
+            };
+            /** @description `email_not_verified`: REQUIRE_VERIFIED_EMAIL and the address is not confirmed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        /** @enum {string} */
+                        code?: "email_not_verified";
                     };
                 };
             };

@@ -25,6 +25,19 @@ const invalidMfaToken = () =>
 const invalidMfaCode = () =>
   new UnauthorizedException({ code: ErrorCode.InvalidMfaCode, message: 'The code is wrong' });
 
+/** A wrong second factor is `invalid_mfa_code` whatever its kind (issue 14's contract). */
+const passkeyRefused = () =>
+  new UnauthorizedException({
+    code: ErrorCode.InvalidMfaCode,
+    message:
+      'The passkey could not be verified. Its challenge is spent: use another factor, or sign ' +
+      'in again for new webauthnOptions',
+  });
+
+const isInvalidPasskey = (error: unknown) =>
+  error instanceof UnauthorizedException &&
+  (error.getResponse() as { code?: unknown }).code === ErrorCode.InvalidPasskey;
+
 /** The two-step sign-in: a right password gives an `mfaToken`; a second factor spends it. */
 @Injectable()
 export class MfaLoginService {
@@ -51,7 +64,7 @@ export class MfaLoginService {
 
   /**
    * 401 `invalid_mfa_token` for an unknown, expired or spent token; 401 `invalid_mfa_code` for a
-   * wrong code and `invalid_passkey` for a passkey that does not verify, counted against the
+   * wrong code or a passkey that does not verify, counted against the
    * lockout (the token stays usable until it expires, so the user may try again); 429 once
    * locked. The token is claimed before the factor is checked: of two steps racing with one
    * token, the loser spends nothing (no recovery code, no TOTP step).
@@ -90,7 +103,11 @@ export class MfaLoginService {
     client: ClientInfo,
   ): Promise<string[]> {
     if (method === 'webauthn') {
-      const passkey = await this.passkeys.verify(dto.webauthn!, 'second_factor', client, userId);
+      const passkey = await this.passkeys
+        .verify(dto.webauthn!, 'second_factor', client, userId)
+        .catch((error: unknown) => {
+          throw isInvalidPasskey(error) ? passkeyRefused() : error;
+        });
       return ['pwd', passkey.amr, 'mfa'];
     }
     const passed = await this.auth.countedAttempt(email, client, () =>

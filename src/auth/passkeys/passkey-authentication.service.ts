@@ -11,9 +11,11 @@ import {
 import { DataSource } from 'typeorm';
 import type { ClientInfo } from '../../common/client-info.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
+import { accountEmailConfig } from '../../config/mail.config.js';
 import { mfaConfig } from '../../config/mfa.config.js';
 import type { Role } from '../../users/role.js';
 import { AuthService } from '../auth.service.js';
+import { emailNotVerified } from '../email-not-verified.js';
 import type { TokenResponseDto } from '../dto/token-response.dto.js';
 import { DataEncryption } from '../mfa/data-encryption.js';
 import { MfaEvent } from '../mfa/mfa-events.js';
@@ -35,6 +37,7 @@ export interface VerifiedPasskey {
   email: string;
   roles: Role[];
   sessionsValidAfter: Date;
+  emailVerified: boolean;
   passkeyId: string;
   amr: PasskeyAmr;
 }
@@ -48,6 +51,7 @@ interface CredentialRow {
   email: string;
   roles: Role[];
   sessions_valid_after: Date;
+  email_verified: boolean;
   disabled: boolean;
 }
 
@@ -72,6 +76,8 @@ export class PasskeyAuthenticationService {
     private readonly encryption: DataEncryption,
     private readonly events: EventEmitter2,
     @Inject(mfaConfig.KEY) private readonly config: ConfigType<typeof mfaConfig>,
+    @Inject(accountEmailConfig.KEY)
+    private readonly emailConfig: ConfigType<typeof accountEmailConfig>,
   ) {}
 
   /**
@@ -108,9 +114,13 @@ export class PasskeyAuthenticationService {
     );
   }
 
-  /** A passwordless sign-in: 200 tokens with `amr: ["hwk"]` or `["swk"]`. */
+  /**
+   * A passwordless sign-in: 200 tokens with `amr: ["hwk"]` or `["swk"]`; 403
+   * `email_not_verified` under REQUIRE_VERIFIED_EMAIL, as a right password would be.
+   */
   async signIn(response: Record<string, unknown>, client: ClientInfo): Promise<TokenResponseDto> {
     const passkey = await this.verify(response, 'authentication', client);
+    if (this.emailConfig.requireVerifiedEmail && !passkey.emailVerified) throw emailNotVerified();
     const tokens = await this.auth.signIn(
       {
         id: passkey.userId,
@@ -157,7 +167,8 @@ export class PasskeyAuthenticationService {
     }
     const [row]: CredentialRow[] = await this.dataSource.query(
       `SELECT c.id, c.user_id, c.public_key, c.counter, c.transports, u.email, u.roles,
-              u.sessions_valid_after, u.disabled_at IS NOT NULL AS disabled
+              u.sessions_valid_after, u.email_verified_at IS NOT NULL AS email_verified,
+              u.disabled_at IS NOT NULL AS disabled
          FROM webauthn_credentials c JOIN users u ON u.id = c.user_id
         WHERE c.credential_id = $1`,
       [Buffer.from(response.id, 'base64url')],
@@ -207,6 +218,7 @@ export class PasskeyAuthenticationService {
       email: row.email,
       roles: row.roles,
       sessionsValidAfter: new Date(row.sessions_valid_after),
+      emailVerified: row.email_verified,
       passkeyId: row.id,
       amr: state.amr,
     };

@@ -152,6 +152,10 @@ export class PasskeysController {
       codes: [ErrorCode.InvalidPasskey, ErrorCode.InvalidCredentials],
       when: 'ask for new options and try again',
     },
+    403: {
+      codes: [ErrorCode.EmailNotVerified],
+      when: 'REQUIRE_VERIFIED_EMAIL and the address is not confirmed',
+    },
   })
   async authenticate(
     @Body() dto: PasskeyAuthenticationDto,
