@@ -1,9 +1,8 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ErrorCode } from '../../common/errors/error-codes.js';
+import { loadOnFirstUse } from '../../common/load-on-first-use.js';
 import { mfaConfig } from '../../config/mfa.config.js';
 import { DataEncryption } from './data-encryption.js';
 import { RecoveryCodesService } from './recovery-codes.service.js';
@@ -16,6 +15,10 @@ export interface TotpEnrolment {
   otpauthUri: string;
   qrCodeSvg: string;
 }
+
+/** Loaded at the first TOTP request (see `loadOnFirstUse`); the QR code only at enrolment. */
+const otplib = loadOnFirstUse(() => import('otplib'));
+const qrcode = loadOnFirstUse(() => import('qrcode'));
 
 const conflict = (code: ErrorCode, message: string) => new ConflictException({ code, message });
 
@@ -36,6 +39,7 @@ export class TotpService {
 
   /** A new pending secret (replacing a pending one); 409 when TOTP is already on. */
   async setUp(userId: string, email: string): Promise<TotpEnrolment> {
+    const { generateSecret, generateURI } = await otplib();
     const secret = generateSecret();
     const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO totp_secrets (user_id, secret_encrypted) VALUES ($1, $2)
@@ -49,6 +53,7 @@ export class TotpService {
       throw conflict(ErrorCode.TotpAlreadyEnabled, 'TOTP is already on; turn it off first');
     }
     const otpauthUri = generateURI({ issuer: this.config.totpIssuer, label: email, secret });
+    const { default: QRCode } = await qrcode();
     const qrCodeSvg = await QRCode.toString(otpauthUri, { type: 'svg', margin: 1 });
     return { secret, otpauthUri, qrCodeSvg };
   }
@@ -131,6 +136,7 @@ export class TotpService {
   ): Promise<number | undefined> {
     if (!/^\d{6}$/.test(code)) return undefined;
     const secret = this.encryption.decrypt(encrypted, userId);
+    const { verify } = await otplib();
     const result = await verify({
       secret,
       token: code,

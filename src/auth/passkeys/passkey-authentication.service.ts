@@ -1,12 +1,10 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import {
-  generateAuthenticationOptions,
-  verifyAuthenticationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialRequestOptionsJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import { DataSource } from 'typeorm';
 import type { ClientInfo } from '../../common/client-info.js';
@@ -25,6 +23,7 @@ import {
   type ChallengePurpose,
 } from './webauthn-challenges.service.js';
 import { asAuthenticationResponse, challengeOf } from './webauthn-json.js';
+import { webauthnLibrary } from './webauthn-library.js';
 
 /** RFC 8176: `hwk` for a key bound to one authenticator, `swk` for one synced between devices. */
 export type PasskeyAmr = 'hwk' | 'swk';
@@ -229,6 +228,7 @@ export class PasskeyAuthenticationService {
     userId: string | null,
     credentialIds: Buffer[] | undefined,
   ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const { generateAuthenticationOptions } = await webauthnLibrary();
     const options = await generateAuthenticationOptions({
       rpID: this.config.webauthn.rpId,
       // Without transports: the same shape for real and stand-in credentials.
@@ -253,6 +253,7 @@ export class PasskeyAuthenticationService {
     purpose: AssertionPurpose,
   ) {
     try {
+      const { verifyAuthenticationResponse } = await webauthnLibrary();
       const result = await verifyAuthenticationResponse({
         response,
         expectedChallenge: challenge,

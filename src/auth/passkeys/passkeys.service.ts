@@ -7,11 +7,9 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import {
-  generateRegistrationOptions,
-  verifyRegistrationResponse,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type VerifiedRegistrationResponse,
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ClientInfo } from '../../common/client-info.js';
@@ -24,6 +22,7 @@ import type { PasskeyRegistrationDto } from './dto/passkey-registration.dto.js';
 import type { PasskeyDto, RegisteredPasskeyDto } from './dto/passkey-response.dto.js';
 import { CHALLENGE_TTL_SECONDS, WebauthnChallengesService } from './webauthn-challenges.service.js';
 import { asRegistrationResponse, challengeOf } from './webauthn-json.js';
+import { webauthnLibrary } from './webauthn-library.js';
 
 const DEFAULT_NAME = 'Passkey';
 
@@ -61,6 +60,7 @@ export class PasskeysService {
       [user.userId],
     );
     const { rpId, rpName } = this.config.webauthn;
+    const { generateRegistrationOptions } = await webauthnLibrary();
     const options = await generateRegistrationOptions({
       rpName,
       rpID: rpId,
@@ -97,6 +97,7 @@ export class PasskeysService {
     }
     let verification: VerifiedRegistrationResponse;
     try {
+      const { verifyRegistrationResponse } = await webauthnLibrary();
       verification = await verifyRegistrationResponse({
         response,
         expectedChallenge: challenge,
