@@ -12,6 +12,7 @@ import { AccountLockout } from './account-lockout.entity.js';
 import { AdminSessionsController } from './admin-sessions.controller.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { SignInCredentials } from './sign-in-credentials.js';
 import { EmailChangeController } from './email/email-change.controller.js';
 import { EmailChangeService } from './email/email-change.service.js';
 import { EmailToken } from './email/email-token.entity.js';
@@ -29,7 +30,6 @@ import { MfaLoginService } from './mfa/mfa-login.service.js';
 import { MfaTokensService } from './mfa/mfa-tokens.service.js';
 import { MfaService } from './mfa/mfa.service.js';
 import { RecoveryCodesService } from './mfa/recovery-codes.service.js';
-import { SecondFactorsService } from './mfa/second-factors.service.js';
 import { TotpController } from './mfa/totp.controller.js';
 import { TotpService } from './mfa/totp.service.js';
 import { PasskeyAuthenticationService } from './passkeys/passkey-authentication.service.js';
@@ -90,7 +90,7 @@ import { StrategiesCheck } from './strategies/strategies-check.js';
     EmailChangeService,
     LoginLockout,
     LoginAttemptsCleanup,
-    SecondFactorsService,
+    SignInCredentials,
     MfaTokensService,
     RecoveryCodesService,
     TotpService,

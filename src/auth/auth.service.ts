@@ -24,7 +24,7 @@ import {
   type LocksSet,
   type LoginAttemptTicket,
 } from './login-lockout.service.js';
-import { SecondFactorsService } from './mfa/second-factors.service.js';
+import { SignInCredentials } from './sign-in-credentials.js';
 import type { SignInUser } from './sign-in-user.js';
 
 const isWrongCurrentPassword = (error: unknown) =>
@@ -41,7 +41,7 @@ export class AuthService {
     private readonly lockout: LoginLockout,
     private readonly events: EventEmitter2,
     private readonly userEmails: UserEmailService,
-    private readonly secondFactors: SecondFactorsService,
+    private readonly credentials: SignInCredentials,
     @Inject(accountEmailConfig.KEY)
     private readonly emailConfig: ConfigType<typeof accountEmailConfig>,
   ) {}
@@ -57,23 +57,22 @@ export class AuthService {
     client: ClientInfo,
   ): Promise<SignInUser | null> {
     const ticket = await this.beginAttempt(email, client);
-    const user = await this.unlessBusy(ticket, this.users.authenticate(email, password));
+    const user = await this.unlessBusy(ticket, this.credentials.verify(email, password));
     if (!user) {
       const locks = await this.lockout.failed(ticket);
       this.emit(AuthEvent.LoginFailed, { email, client });
       this.emitLocks(email, client, locks);
       return null;
     }
-    const secondFactors = await this.secondFactors.methodsOf(user.id);
     // With a second factor the password alone proves nothing yet: its attempt is given back, but
     // the count is not cleared, so wrong codes after right passwords still reach the lockout.
-    if (secondFactors.length > 0) await this.lockout.released(ticket);
+    if (user.secondFactors.length > 0) await this.lockout.released(ticket);
     else await this.lockout.succeeded(ticket);
     const { emailVerifiedAt, ...signedIn } = user;
     if (this.emailConfig.requireVerifiedEmail && emailVerifiedAt === null) {
       throw emailNotVerified();
     }
-    return { ...signedIn, email, secondFactors };
+    return { ...signedIn, email };
   }
 
   /**

@@ -13,6 +13,6 @@ import { UsersService } from './users.service.js';
   // UsersController first: its static `users/me` routes must not be read as `users/:id`.
   controllers: [UsersController, AdminUsersController],
   providers: [UsersService, UserEmailService, PasswordHasher, BootstrapAdmin],
-  exports: [UsersService, UserEmailService],
+  exports: [UsersService, UserEmailService, PasswordHasher],
 })
 export class UsersModule {}

@@ -44,40 +44,6 @@ export class UsersService {
     private readonly statements: PreparedStatements,
   ) {}
 
-  /**
-   * The active user with these credentials, or null. Unknown, disabled and wrong-password cases
-   * all cost one argon2 verification, so response time does not reveal which accounts exist.
-   * `sessionsValidAfter` is the security stamp the credentials were verified under: a session
-   * opens only while it is still the user's (see `SessionsService.open`).
-   */
-  async authenticate(
-    email: string,
-    password: string,
-  ): Promise<Pick<User, 'id' | 'roles' | 'sessionsValidAfter' | 'emailVerifiedAt'> | null> {
-    // Raw, for the columns it needs: sign-in CPU is what the argon2 threads run short of.
-    const [user] = await this.statements.query<
-      Pick<
-        User,
-        'id' | 'roles' | 'passwordHash' | 'disabledAt' | 'sessionsValidAfter' | 'emailVerifiedAt'
-      >
-    >(
-      'find_credentials_verified',
-      `SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt",
-              sessions_valid_after AS "sessionsValidAfter", email_verified_at AS "emailVerifiedAt"
-         FROM users WHERE email = $1`,
-      [normalizeEmail(email)],
-    );
-    const matches = await this.hasher.verify(user?.passwordHash ?? null, password);
-    return matches && user && user.disabledAt === null
-      ? {
-          id: user.id,
-          roles: user.roles,
-          sessionsValidAfter: user.sessionsValidAfter,
-          emailVerifiedAt: user.emailVerifiedAt,
-        }
-      : null;
-  }
-
   async findById(id: string): Promise<User> {
     const user = await this.users.findOneBy({ id });
     if (!user) throw this.notFound();
