@@ -99,21 +99,19 @@ describe('TOTP, recovery codes and step-up (issue 14)', () => {
     }
   }
 
-  const auditTypes = (userId: string) =>
-    eventually(
-      async () =>
-        (
-          await t.http
-            .get(`/audit-events?userId=${userId}&limit=100`)
-            .set(bearer(admin))
-            .expect(200)
-        ).body.items as {
-          type: string;
-          actorId: string | null;
-          details: Record<string, unknown>;
-        }[],
-      () => true,
-    );
+  /** The user's audit events, newest first, once every event recorded so far is written. */
+  const auditTypes = async (userId: string) => {
+    await t.auditWritten();
+    const { body } = await t.http
+      .get(`/audit-events?userId=${userId}&limit=100`)
+      .set(bearer(admin))
+      .expect(200);
+    return body.items as {
+      type: string;
+      actorId: string | null;
+      details: Record<string, unknown>;
+    }[];
+  };
 
   /** A new account with TOTP on: its secret, recovery codes and the code the confirmation spent. */
   async function enrolledUser() {

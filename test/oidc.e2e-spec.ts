@@ -100,6 +100,7 @@ describe('OpenID Connect sign-in (e2e)', () => {
     t.app.get(DataSource).query<T>(text, params);
 
   const auditOf = async (type: string) => {
+    await t.auditWritten();
     const admin = await loginAdmin(t.http);
     const { body } = await t.http
       .get(`/audit-events?type=${type}&limit=100`)

@@ -130,8 +130,9 @@ describeWithChromium('passkeys')('passkeys (WebAuthn) in Chromium', () => {
     };
   }
 
-  /** The audit rows of a user (written after the response: waited for, up to 3 s). */
+  /** The audit rows of a user (written in batches after the response: waited for). */
   async function auditOf(userId: string, type: string) {
+    await t.auditWritten();
     const deadline = Date.now() + 3_000;
     for (;;) {
       const items = (

@@ -56,8 +56,10 @@ describeWithChromium('the example web app')('the example web app in Chromium', (
         [sessionId],
       )
     )[0].n;
-  const reuses = async () =>
-    (
+  /** Reuse detections recorded for the user's sessions (audit events are written in batches). */
+  const reuses = async () => {
+    await t.auditWritten();
+    return (
       await query<{ n: number }>(
         `SELECT count(*)::int AS n FROM audit_events
           WHERE type = 'refresh_token_reused' AND details->>'sessionId' IN
@@ -65,6 +67,7 @@ describeWithChromium('the example web app')('the example web app in Chromium', (
         [user.id],
       )
     )[0].n;
+  };
   const view = (page: Page, name: 'signed-in' | 'signed-out') =>
     page.waitForSelector(`body[data-view="${name}"]`, { timeout: 15_000 });
   const profileLoads = (page: Page) =>

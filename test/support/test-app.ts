@@ -1,3 +1,4 @@
+import { AuditService } from '../../src/audit/audit.service.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import type { DestinationStream } from 'pino';
@@ -17,6 +18,11 @@ export interface TestApp {
   env: Record<string, string>;
   /** `http://127.0.0.1:<port>` when started with `listen`, for clients other than supertest. */
   url?: string;
+  /**
+   * Resolves once every audit event recorded so far is in the database: they are written in
+   * batches after the response (`AuditService`), so a test reads them after this, not on a timer.
+   */
+  auditWritten(): Promise<void>;
   /** Starts another instance on the same database, e.g. to test a restart. */
   restart(overrides?: Record<string, string>): Promise<TestApp>;
   close(): Promise<void>;
@@ -56,6 +62,7 @@ async function start(
     database,
     env,
     url,
+    auditWritten: () => app.get(AuditService).flushed(),
     restart: async (overrides = {}) => {
       await app.close();
       return start(database, { ...env, ...overrides }, options);
