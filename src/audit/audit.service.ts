@@ -96,11 +96,11 @@ export class AuditService implements BeforeApplicationShutdown {
    * wait for a connection timeout.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    this.flush();
+    const written = this.flushed();
     if (this.pending.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
-    await Promise.race([Promise.all(this.pending), timeout]);
+    await Promise.race([written, timeout]);
     clearTimeout(timer);
     if (this.pending.size > 0) {
       this.logger.warn(`Audit batches not recorded at shutdown: ${this.pending.size}`);

@@ -5,7 +5,7 @@ import { PasswordHasher } from '../users/password-hasher.service.js';
 import type { Role } from '../users/role.js';
 import type { MfaMethod } from './mfa/mfa-events.js';
 import {
-  secondFactorFlagColumns,
+  SECOND_FACTOR_FLAG_COLUMNS,
   secondFactorMethods,
   type SecondFactorFlags,
 } from './mfa/second-factors.js';
@@ -54,7 +54,7 @@ export class SignInCredentials {
       'find_sign_in_credentials',
       `SELECT id, roles, password_hash AS "passwordHash", disabled_at AS "disabledAt",
               sessions_valid_after AS "sessionsValidAfter", email_verified_at AS "emailVerifiedAt",
-              ${secondFactorFlagColumns('users.id')}
+              ${SECOND_FACTOR_FLAG_COLUMNS}
          FROM users WHERE email = $1`,
       [normalizeEmail(email)],
     );

@@ -8,15 +8,15 @@ export interface SecondFactorFlags {
 }
 
 /**
- * The select-list columns of `SecondFactorFlags` for the user whose id is the SQL expression
- * `userId`: three index probes, asked in the statement that reads the credentials rather than in
- * a statement of their own after the password (one round trip less per sign-in, issue 11).
+ * The select-list columns of `SecondFactorFlags` in a statement that reads `users`: three index
+ * probes, asked in the statement that reads the credentials rather than in a statement of their
+ * own after the password (one round trip less per sign-in, issue 11).
  */
-export const secondFactorFlagColumns = (userId: string) => `
-  EXISTS (SELECT 1 FROM totp_secrets WHERE user_id = ${userId} AND confirmed_at IS NOT NULL)
+export const SECOND_FACTOR_FLAG_COLUMNS = `
+  EXISTS (SELECT 1 FROM totp_secrets WHERE user_id = users.id AND confirmed_at IS NOT NULL)
     AS totp,
-  EXISTS (SELECT 1 FROM webauthn_credentials WHERE user_id = ${userId}) AS webauthn,
-  EXISTS (SELECT 1 FROM recovery_codes WHERE user_id = ${userId} AND used_at IS NULL)
+  EXISTS (SELECT 1 FROM webauthn_credentials WHERE user_id = users.id) AS webauthn,
+  EXISTS (SELECT 1 FROM recovery_codes WHERE user_id = users.id AND used_at IS NULL)
     AS recovery_code`;
 
 /** The second factors a sign-in may finish with; empty: the password is enough. */
