@@ -10,10 +10,19 @@ import {
   type AuthenticationContext,
   type IssuedAccessToken,
 } from './access-token-claims.js';
+import { SigningKeys } from './signing-keys.js';
 
 /** RFC 8176 §2: a session opened with a password alone (its `amr` is stored as null). */
 const PASSWORD_AMR = ['pwd'] as const;
-import { SigningKeys } from './signing-keys.js';
+
+/** A signed token and the registered claims `sign` set in it. */
+interface SignedToken {
+  token: string;
+  tokenId: string;
+  issuedAt: Date;
+  expiresAt: Date;
+  expiresIn: number;
+}
 
 /** Issues access tokens with the current signing key (verification: `AccessTokenVerifier`). */
 @Injectable()
@@ -37,35 +46,20 @@ export class AccessTokenService {
     const amr = authentication.amr ?? PASSWORD_AMR;
     const authTime =
       authentication.authTime && Math.floor(authentication.authTime.getTime() / 1000);
-    const { kid, algorithm, key } = this.keys.signing;
-    const tokenId = randomUUID();
-    // iat is set here, not by jsonwebtoken, so the claims returned are exactly the token's.
-    const issuedAt = Math.floor(Date.now() / 1000);
-    const expiresIn = this.config.accessTokenTtlSeconds;
-    const token = this.jwt.sign(
-      { sid: sessionId, roles: user.roles, iat: issuedAt, amr, auth_time: authTime },
-      {
-        privateKey: key,
-        algorithm,
-        keyid: kid,
-        header: { alg: algorithm, typ: ACCESS_TOKEN_TYPE },
-        subject: user.id,
-        issuer: this.config.issuer,
-        audience: this.config.audience,
-        expiresIn,
-        jwtid: tokenId,
-      },
-    );
+    const { token, expiresIn, ...registered } = this.sign(user.id, {
+      sid: sessionId,
+      roles: user.roles,
+      amr,
+      auth_time: authTime,
+    });
     return {
       token,
       expiresIn,
       claims: {
+        ...registered,
         userId: user.id,
         sessionId,
         roles: user.roles,
-        tokenId,
-        issuedAt: new Date(issuedAt * 1000),
-        expiresAt: new Date((issuedAt + expiresIn) * 1000),
         scopes: scopesOfRoles(user.roles),
         amr,
         ...(authTime !== undefined && { authTime: new Date(authTime * 1000) }),
@@ -78,19 +72,40 @@ export class AccessTokenService {
    * `scope` space-separated, no `sid` (no session: revoked by its `jti` or with its client).
    */
   issueForClient(clientId: string, scopes: readonly string[]): IssuedAccessToken {
+    const { token, expiresIn, ...registered } = this.sign(clientId, {
+      client_id: clientId,
+      scope: scopes.join(' '),
+    });
+    return {
+      token,
+      expiresIn,
+      claims: {
+        ...registered,
+        userId: clientId,
+        sessionId: '',
+        roles: [],
+        scopes: [...scopes],
+        principal: 'client',
+        clientId,
+      },
+    };
+  }
+
+  /** Signs `claims` for `subject` with the current key, adding the registered claims. */
+  private sign(subject: string, claims: Record<string, unknown>): SignedToken {
     const { kid, algorithm, key } = this.keys.signing;
     const tokenId = randomUUID();
+    // iat is set here, not by jsonwebtoken, so the claims returned are exactly the token's.
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresIn = this.config.accessTokenTtlSeconds;
-    const scope = scopes.join(' ');
     const token = this.jwt.sign(
-      { client_id: clientId, scope, iat: issuedAt },
+      { ...claims, iat: issuedAt },
       {
         privateKey: key,
         algorithm,
         keyid: kid,
         header: { alg: algorithm, typ: ACCESS_TOKEN_TYPE },
-        subject: clientId,
+        subject,
         issuer: this.config.issuer,
         audience: this.config.audience,
         expiresIn,
@@ -99,18 +114,10 @@ export class AccessTokenService {
     );
     return {
       token,
+      tokenId,
+      issuedAt: new Date(issuedAt * 1000),
+      expiresAt: new Date((issuedAt + expiresIn) * 1000),
       expiresIn,
-      claims: {
-        userId: clientId,
-        sessionId: '',
-        roles: [],
-        tokenId,
-        issuedAt: new Date(issuedAt * 1000),
-        expiresAt: new Date((issuedAt + expiresIn) * 1000),
-        scopes: [...scopes],
-        principal: 'client',
-        clientId,
-      },
     };
   }
 }
