@@ -137,4 +137,37 @@ describe('AccessTokenService', () => {
       },
     );
   });
+
+  describe('issueForClient', () => {
+    it('issues an RFC 9068 token whose claims are exactly those returned', () => {
+      const issued = service.issueForClient('client-7', ['users:read', 'audit:read']);
+
+      const payload = jsonwebtoken.decode(issued.token) as JwtPayload;
+
+      expect(payload).toEqual({
+        sub: 'client-7',
+        client_id: 'client-7',
+        scope: 'users:read audit:read',
+        iss: config.issuer,
+        aud: config.audience,
+        jti: issued.claims.tokenId,
+        iat: payload.iat,
+        exp: payload.exp,
+      });
+      expect(payload.exp! - payload.iat!).toBe(TTL);
+      expect(issued.expiresIn).toBe(TTL);
+      expect(jsonwebtoken.decode(issued.token, { complete: true })?.header).toEqual({
+        alg: 'HS256',
+        typ: 'at+jwt',
+        kid: keys.signing.kid,
+      });
+      expect(issued.claims).toEqual(verifier.verify(issued.token));
+      expect(issued.claims).toMatchObject({
+        principal: 'client',
+        clientId: 'client-7',
+        userId: 'client-7',
+        scopes: ['users:read', 'audit:read'],
+      });
+    });
+  });
 });
