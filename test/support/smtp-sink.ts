@@ -50,7 +50,7 @@ export async function createSmtpSink({
         if (Date.now() > deadline) {
           throw new Error(`${to(address).length} of ${count} mails to ${address} after ${ms} ms`);
         }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return to(address);
     },
