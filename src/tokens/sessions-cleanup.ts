@@ -8,10 +8,12 @@ import { runScheduledCleanup } from '../database/scheduled-cleanup.js';
 import { AccessTokenLifetimes } from './access-token-lifetimes.js';
 
 /**
- * Deletes what can no longer be used, in batches so no statement holds locks for long:
- * refresh tokens past their expiry, and sessions ended (expired or revoked) longer ago than the
- * longest access token any instance issues can live, so revoked ones stay known for as long as
- * `RevokedSessions` needs them.
+ * Deletes what can no longer be used, in batches so no statement holds locks for long: refresh
+ * tokens and sessions that ended (expired or revoked) longer ago than the longest access token
+ * any instance issues can live. Revoked sessions stay known for as long as `RevokedSessions`
+ * needs them, and a refresh token presented after its session's end is answered
+ * `session_expired` whether or not the hourly run came in between (deleted, it would be unknown:
+ * `invalid_grant`).
  */
 @Injectable()
 export class SessionsCleanup {
@@ -34,7 +36,8 @@ export class SessionsCleanup {
     const refreshTokens = await deleteInBatches(
       this.dataSource,
       'refresh_tokens',
-      'expires_at < now()',
+      'expires_at < now() - make_interval(secs => $2)',
+      [retentionSeconds],
     );
     const sessions = await deleteInBatches(
       this.dataSource,
